@@ -1,0 +1,121 @@
+//! Legal references: "4 kap. 18 §", "19 a kap. 25 a §", "4:18", optionally with a law
+//! ("LOU 4 kap. 18 §", "4:18 LOU"). They are turned into keys like `4:18` and `lou/4:18` that
+//! the indexer stores per section and the search matches exactly, so a query for a provision
+//! finds the statute section itself and the guidance that cites it.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static CHAPTER_SECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?\s*(\d{1,3})\s*([a-z])?\s*§").expect("valid regex")
+});
+static COLON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,2})\s?([a-z])?:(\d{1,3})\s?([a-z])?\b").expect("valid regex"));
+static CHAPTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(\d{1,2})\s*([a-z])?\s*kap\b").expect("valid regex"));
+static SECTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:^|\s)(\d{1,3})\s*([a-z])?\s*§\s*$").expect("valid regex"));
+static LAW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(LOU|LUF|LUK|LUFS|LOV)\b").expect("valid regex"));
+
+/// The law abbreviations we recognise, with the titles of the statutes they stand for.
+pub const LAWS: &[(&str, &str)] = &[
+    ("lou", "lag om offentlig upphandling"),
+    ("luf", "lag om upphandling inom försörjningssektorerna"),
+    ("luk", "lag om upphandling av koncessioner"),
+    ("lufs", "lag om upphandling på försvars- och säkerhetsområdet"),
+    ("lov", "lag om valfrihetssystem"),
+];
+
+fn key(ch: &str, ch_letter: Option<&str>, sec: &str, sec_letter: Option<&str>) -> String {
+    format!(
+        "{}{}:{}{}",
+        ch.trim_start_matches('0'),
+        ch_letter.unwrap_or("").to_lowercase(),
+        sec.trim_start_matches('0'),
+        sec_letter.unwrap_or("").to_lowercase()
+    )
+}
+
+/// The law a statute's title names, e.g. "Lag (2016:1145) om offentlig upphandling" → "lou".
+pub fn law_of_title(title: &str) -> Option<&'static str> {
+    let t = title.to_lowercase();
+    let t = t.replace(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ':', "");
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    LAWS.iter().find(|(_, name)| t.starts_with(name) || t == *name).map(|(abbr, _)| *abbr)
+}
+
+/// References written in free text (or a query): keys for each, law-qualified when a law
+/// abbreviation stands within a few words of it.
+pub fn references(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |k: String, start: usize, end: usize| {
+        let lo = text.floor_char_boundary(start.saturating_sub(16));
+        let hi = text.ceil_char_boundary((end + 16).min(text.len()));
+        let window = &text[lo..hi];
+        if let Some(law) = LAW.find(window) {
+            out.push(format!("{}/{k}", law.as_str().to_lowercase()));
+        }
+        out.push(k);
+    };
+    for c in CHAPTER_SECTION.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        let k = key(&c[1], c.get(2).map(|m| m.as_str()), &c[3], c.get(4).map(|m| m.as_str()));
+        push(k, m.start(), m.end());
+    }
+    for c in COLON.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        let k = key(&c[1], c.get(2).map(|m| m.as_str()), &c[3], c.get(4).map(|m| m.as_str()));
+        push(k, m.start(), m.end());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The provision a statute section *is*, from its heading trail: a trail holding "4 kap. ..."
+/// and "18 §" gives `4:18` (and `lou/4:18` when the statute's law is known).
+pub fn provision_of_trail(trail: &[String], law: Option<&str>) -> Vec<String> {
+    let chapter = trail.iter().find_map(|h| CHAPTER.captures(h).map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string()))));
+    let section = trail.iter().rev().find_map(|h| SECTION.captures(h).map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string()))));
+    match (chapter, section) {
+        (Some((ch, chl)), Some((sec, secl))) => {
+            let k = key(&ch, chl.as_deref(), &sec, secl.as_deref());
+            let mut v = vec![k.clone()];
+            if let Some(law) = law {
+                v.push(format!("{law}/{k}"));
+            }
+            v
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises() {
+        for (input, expected) in [
+            ("4 kap. 18 § LOU", vec!["4:18", "lou/4:18"]),
+            ("enligt 4 kap 18 §", vec!["4:18"]),
+            ("LOU 19 kap. 25 a §", vec!["19:25a", "lou/19:25a"]),
+            ("19 a kap. 1 §", vec!["19a:1"]),
+            ("4:18 LOU", vec!["4:18", "lou/4:18"]),
+            ("SFS 2016:1145 och HFD 2021:48", vec![]),
+        ] {
+            assert_eq!(references(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn trails() {
+        let trail: Vec<String> =
+            ["4 kap. Allmänna bestämmelser", "Reserverade kontrakt", "18 §"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(provision_of_trail(&trail, Some("lou")), vec!["4:18", "lou/4:18"]);
+        let trail: Vec<String> = ["19 a kap. Direktupphandling", "1 §"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(provision_of_trail(&trail, None), vec!["19a:1"]);
+        assert_eq!(law_of_title("Lag om offentlig upphandling"), Some("lou"));
+        assert_eq!(law_of_title("Lag (2016:1146) om upphandling inom försörjningssektorerna"), Some("luf"));
+    }
+}

@@ -1,0 +1,187 @@
+//! Everything that knows Swedish (and the little English we need): the text analyzers used
+//! at index and query time, registered under fixed names on every opened index (tantivy does
+//! not store tokenizers), and the recogniser of legal references ([`legal`]).
+//!
+//! Analyzers:
+//! - `sv`: lower-case, fold foreign accents (é→e, ü→u) but keep å, ä, ö distinct, Swedish stop
+//!   words, Swedish Snowball stemming. For Swedish documents' title, trail and body.
+//! - `en`: the same with English stop words and stemmer, for English documents.
+//! - `exact`: lower-case and accent folding only: exact word forms, phrases, suggestions.
+//!
+//! Not for: building queries (that is `search`) or deciding a document's language (`ingest`).
+
+pub mod legal;
+
+use std::mem;
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
+};
+
+/// Bump when any analyzer changes: the indexer then rebuilds the index by itself.
+pub const ANALYZER_VERSION: u32 = 1;
+
+pub const SV: &str = "sv";
+pub const EN: &str = "en";
+pub const EXACT: &str = "exact";
+
+/// Longest token kept, in UTF-8 bytes (å/ä/ö take two; Swedish compounds run long).
+const MAX_TOKEN_BYTES: usize = 80;
+
+pub fn sv() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(SwedishFold)
+        .filter(StopWordFilter::new(Language::Swedish).expect("Swedish stop words are built in"))
+        .filter(Stemmer::new(Language::Swedish))
+        .build()
+}
+
+pub fn en() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(SwedishFold)
+        .filter(StopWordFilter::new(Language::English).expect("English stop words are built in"))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+pub fn exact() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(SwedishFold)
+        .build()
+}
+
+/// Registers every analyzer on an index. Must run after each `Index::open`/`create`.
+pub fn register(index: &tantivy::Index) {
+    let t = index.tokenizers();
+    t.register(SV, sv());
+    t.register(EN, en());
+    t.register(EXACT, exact());
+}
+
+/// Runs an analyzer over `text` and returns (position, token text) pairs.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.position, t.text.clone()));
+    }
+    out
+}
+
+/// Folds accented letters that Swedish does not treat as letters of their own (é, è, ü, á, ...)
+/// to their base letter, and leaves å, ä, ö (and æ, ø) alone. tantivy's `AsciiFoldingFilter`
+/// would fold å/ä/ö too, which merges different Swedish words and breaks the stemmer.
+#[derive(Clone)]
+pub struct SwedishFold;
+
+impl TokenFilter for SwedishFold {
+    type Tokenizer<T: Tokenizer> = SwedishFoldWrapper<T>;
+    fn transform<T: Tokenizer>(self, inner: T) -> SwedishFoldWrapper<T> {
+        SwedishFoldWrapper { inner, buf: String::new() }
+    }
+}
+
+#[derive(Clone)]
+pub struct SwedishFoldWrapper<T> {
+    inner: T,
+    buf: String,
+}
+
+impl<T: Tokenizer> Tokenizer for SwedishFoldWrapper<T> {
+    type TokenStream<'a> = SwedishFoldStream<'a, T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        self.buf.clear();
+        SwedishFoldStream { tail: self.inner.token_stream(text), buf: &mut self.buf }
+    }
+}
+
+pub struct SwedishFoldStream<'a, T> {
+    tail: T,
+    buf: &'a mut String,
+}
+
+/// The base letter of a foreign accented letter; `None` for everything else (å/ä/ö included).
+pub fn fold_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        'é' | 'è' | 'ê' | 'ë' => "e",
+        'á' | 'à' | 'â' | 'ã' => "a",
+        'ü' | 'ú' | 'ù' | 'û' => "u",
+        'í' | 'ì' | 'î' | 'ï' => "i",
+        'ó' | 'ò' | 'ô' | 'õ' => "o",
+        'ç' => "c",
+        'ñ' => "n",
+        'ý' | 'ÿ' => "y",
+        'š' => "s",
+        'ž' => "z",
+        'č' => "c",
+        'ß' => "ss",
+        _ => return None,
+    })
+}
+
+/// Applies [`fold_char`] to a whole string.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match fold_char(c) {
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+impl<T: TokenStream> TokenStream for SwedishFoldStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let text = &self.tail.token().text;
+        if !text.is_ascii() && text.chars().any(|c| fold_char(c).is_some()) {
+            self.buf.clear();
+            for c in text.chars() {
+                match fold_char(c) {
+                    Some(s) => self.buf.push_str(s),
+                    None => self.buf.push(c),
+                }
+            }
+            mem::swap(&mut self.tail.token_mut().text, self.buf);
+        }
+        true
+    }
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(mut analyzer: TextAnalyzer, input: &str, expected: &[&str]) {
+        let got: Vec<String> = tokens(&mut analyzer, input).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(got, expected, "{input}");
+    }
+
+    #[test]
+    fn swedish() {
+        check(sv(), "Upphandlingen", &["upphandling"]);
+        check(sv(), "upphandlingar", &["upphandling"]);
+        check(sv(), "Idéburna", &["ideburn"]);
+        check(sv(), "ideburna", &["ideburn"]);
+        check(sv(), "Överenskommelsen", &["överenskomm"]);
+        check(exact(), "Hälsa Åtgärd é", &["hälsa", "åtgärd", "e"]);
+        check(sv(), "och det att", &[]);
+        check(en(), "reserved contracts", &["reserv", "contract"]);
+    }
+}

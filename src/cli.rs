@@ -1,0 +1,243 @@
+//! The command line (clap): `index`, `search`, `serve`, `check`, and the hidden
+//! `extract-worker`. stdout carries only command output (JSON or the result list); logs,
+//! progress and the index summary go to stderr. Errors become a message and an exit code.
+
+use crate::check::{self, Severity};
+use crate::indexer::{self, IndexError, Options};
+use crate::ingest::Limits;
+use crate::search::{Engine, SearchRequest};
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "vagvisare", version, about = "Vägvisare: sök i vägledning om upphandling, IOP och reserverade kontrakt")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build or update the search index from the corpus.
+    Index {
+        #[command(flatten)]
+        dirs: Dirs,
+        #[command(flatten)]
+        limits: LimitArgs,
+        /// Build a fresh index even if the existing one is up to date.
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Search the index.
+    Search {
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// Number of hits (at most 100).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print one JSON object (the contract's shape).
+        #[arg(long)]
+        json: bool,
+        /// The query; words are joined with spaces.
+        #[arg(required = false, num_args = 0.., allow_hyphen_values = true)]
+        query: Vec<String>,
+    },
+    /// Serve the web UI and the JSON API (builds the index first when missing or stale).
+    Serve {
+        #[command(flatten)]
+        dirs: Dirs,
+        #[command(flatten)]
+        limits: LimitArgs,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Validate documents' metadata and the curated data.
+    Check {
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+    },
+    /// Internal: extracts HTML/PDF files for the indexer in an isolated process.
+    #[command(hide = true)]
+    ExtractWorker {
+        #[arg(long, default_value_t = 64)]
+        max_file_mb: u64,
+        #[arg(long, default_value_t = 5120)]
+        max_html_kb: u64,
+    },
+}
+
+#[derive(Args)]
+struct Dirs {
+    #[arg(long, default_value = "corpus")]
+    corpus: PathBuf,
+    #[arg(long, default_value = "index")]
+    index: PathBuf,
+}
+
+#[derive(Args)]
+struct LimitArgs {
+    /// Largest file read, in MB.
+    #[arg(long, default_value_t = 64)]
+    max_file_mb: u64,
+    /// Largest HTML file parsed, in KB.
+    #[arg(long, default_value_t = 5120)]
+    max_html_kb: u64,
+    /// Time limit per HTML/PDF file, in seconds.
+    #[arg(long, default_value_t = 30)]
+    timeout_secs: u64,
+    /// Memory limit of the extraction process, in MB.
+    #[arg(long, default_value_t = 1536)]
+    worker_memory_mb: u64,
+    /// Extraction threads (default: number of cores, at most 4).
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_mb * 1024 * 1024,
+            max_html_bytes: self.max_html_kb * 1024,
+            timeout: Duration::from_secs(self.timeout_secs.max(1)),
+            worker_memory_bytes: self.worker_memory_mb * 1024 * 1024,
+            ..Limits::default()
+        }
+    }
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if !matches!(cli.command, Command::ExtractWorker { .. }) {
+        init_logging();
+    }
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("vagvisare: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("vagvisare=info,warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Index { dirs, limits, rebuild } => {
+            let mut opts = index_options(&dirs, &limits)?;
+            opts.force_rebuild = rebuild;
+            run_index(&opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { index, limit, json, query } => search(&index, limit, json, &query.join(" ")),
+        Command::Serve { dirs, limits, addr } => {
+            let opts = index_options(&dirs, &limits)?;
+            serve(&opts, &addr)
+        }
+        Command::Check { corpus } => check(&corpus),
+        Command::ExtractWorker { max_file_mb, max_html_kb } => {
+            let limits = Limits {
+                max_file_bytes: max_file_mb * 1024 * 1024,
+                max_html_bytes: max_html_kb * 1024,
+                ..Limits::default()
+            };
+            crate::ingest::worker::serve_requests(limits).context("extraction worker")?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn index_options(dirs: &Dirs, limits: &LimitArgs) -> Result<Options> {
+    let mut opts = Options::new(&dirs.corpus, &dirs.index).context("cannot find the vagvisare executable")?;
+    opts.limits = limits.limits();
+    if let Some(j) = limits.jobs {
+        opts.threads = j.max(1);
+    }
+    opts.progress = std::io::stderr().is_terminal();
+    Ok(opts)
+}
+
+fn run_index(opts: &Options) -> Result<indexer::IndexReport, IndexError> {
+    let report = indexer::run(opts, |s| eprintln!("vagvisare: {}: skipped: {}", s.path, s.reason))?;
+    eprintln!("{report}");
+    Ok(report)
+}
+
+fn search(index: &std::path::Path, limit: usize, json: bool, query: &str) -> Result<ExitCode> {
+    let engine = match Engine::open(index) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("vagvisare: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let res = engine.search(&SearchRequest::new(query, limit));
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, &res)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if res.hits.is_empty() {
+        writeln!(out, "Inga träffar för \"{query}\".")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{} träffar för \"{query}\" ({:.1} ms)\n", res.total, res.took_ms)?;
+    for (i, h) in res.hits.iter().enumerate() {
+        writeln!(out, "{:>2}. {}", i + 1, h.title)?;
+        if let Some(s) = &h.section {
+            writeln!(out, "    {s}")?;
+        }
+        let anchor = if h.anchor.is_empty() { String::new() } else { format!("#{}", h.anchor) };
+        writeln!(out, "    {}{anchor}  (poäng {:.2})", h.path, h.score)?;
+        writeln!(out, "    {}\n", plain_snippet(&h.snippet))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A snippet for a terminal: marks become «»; entities decoded.
+fn plain_snippet(s: &str) -> String {
+    s.replace("<mark>", "«")
+        .replace("</mark>", "»")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+fn serve(opts: &Options, addr: &str) -> Result<ExitCode> {
+    if indexer::is_stale(&opts.corpus, &opts.index) {
+        eprintln!("vagvisare: building the index from {} …", opts.corpus.display());
+        run_index(opts)?;
+    }
+    let engine = Engine::open(&opts.index)?;
+    let state = crate::server::AppState::new(engine, opts.index.clone());
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    rt.block_on(crate::server::serve(state, addr))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(corpus: &std::path::Path) -> Result<ExitCode> {
+    if !corpus.is_dir() {
+        anyhow::bail!("corpus folder {} does not exist", corpus.display());
+    }
+    let problems = check::check(corpus, check::today());
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let warnings = problems.len() - errors;
+    for p in &problems {
+        println!("{p}");
+    }
+    println!("{errors} errors, {warnings} warnings");
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

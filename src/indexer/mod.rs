@@ -1,0 +1,412 @@
+//! The indexer: corpus → tantivy. The only writer of the index directory.
+//!
+//! A run walks the corpus, decides per file (via the [`manifest`]) whether it is new, changed,
+//! unchanged or gone, extracts the new and changed ones in parallel (HTML and PDF in isolated
+//! worker processes), replaces each file's sections (delete by path, then add), commits, and
+//! records the manifest. When the live generation was built by another analyzer or schema
+//! version, or cannot be opened, it builds a fresh generation and flips `CURRENT` only after
+//! that build has committed. Killing a run at any moment leaves the last commit usable.
+
+pub mod manifest;
+pub mod schema;
+
+use crate::analysis::legal;
+use crate::document::{Document, Kind, RelPath};
+use crate::ingest::worker::{Worker, WorkerSpec};
+use crate::ingest::{self, IngestError, Limits, SourceFile};
+use crate::store::{self, StoreError};
+use manifest::{Entry, Manifest};
+use schema::Fields;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::channel;
+use std::time::Instant;
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum IndexError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("corpus folder {0} does not exist or is not a folder")]
+    NoCorpus(PathBuf),
+    #[error("index error in {path}: {source}")]
+    Tantivy { path: PathBuf, source: tantivy::TantivyError },
+}
+
+/// What to index and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    pub limits: Limits,
+    /// The executable that serves `extract-worker` (normally this binary).
+    pub worker_exe: PathBuf,
+    /// Extraction threads (each with its own worker process).
+    pub threads: usize,
+    /// Show a progress bar on stderr (only drawn on a terminal).
+    pub progress: bool,
+    /// Build a new generation even if the live one is current.
+    pub force_rebuild: bool,
+}
+
+impl Options {
+    pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>) -> std::io::Result<Options> {
+        Ok(Options {
+            corpus: corpus.into(),
+            index: index.into(),
+            limits: Limits::default(),
+            worker_exe: std::env::current_exe()?,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4),
+            progress: false,
+            force_rebuild: false,
+        })
+    }
+}
+
+/// A file that was not indexed, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub path: RelPath,
+    pub reason: String,
+}
+
+/// The outcome of one run; its `Display` is the one-line summary.
+#[derive(Debug, Default, Clone)]
+pub struct IndexReport {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    pub skipped: Vec<Skipped>,
+    pub seconds: f64,
+    pub rebuilt: bool,
+    pub generation: String,
+    pub sections: u64,
+}
+
+impl std::fmt::Display for IndexReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "indexed {} files: {} added, {} updated, {} removed, {} unchanged, {} skipped in {:.2} s",
+            self.added + self.updated + self.unchanged,
+            self.added,
+            self.updated,
+            self.removed,
+            self.unchanged,
+            self.skipped.len(),
+            self.seconds
+        )
+    }
+}
+
+/// Whether the index needs a run: missing, outdated, or the corpus differs from the manifest.
+/// Compares file metadata only (no hashing), so it is cheap enough to run at server start.
+pub fn is_stale(corpus: &Path, index_dir: &Path) -> bool {
+    let Ok(opened) = store::open_current(index_dir) else { return true };
+    let manifest = Manifest::load(&opened.dir);
+    let (files, _) = ingest::walk(corpus);
+    if files.len() != manifest.files.len() {
+        return true;
+    }
+    files.iter().any(|f| match (manifest.files.get(&f.rel), manifest::stat(&f.abs)) {
+        (Some(e), Ok((size, mtime))) => e.size != size || e.mtime_ns != mtime,
+        _ => true,
+    })
+}
+
+enum Plan {
+    Extract { file: SourceFile, size: u64, mtime: i128, hash: String, existed: bool },
+}
+
+/// Runs the indexer. `report_skip` is called for each skipped file as it happens.
+pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<IndexReport, IndexError> {
+    let started = Instant::now();
+    if !opts.corpus.is_dir() {
+        return Err(IndexError::NoCorpus(opts.corpus.clone()));
+    }
+    let _lock = store::lock_writer(&opts.index)?;
+    let tantivy_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| IndexError::Tantivy { path, source }
+    };
+
+    // Decide between updating the live generation and building a new one.
+    let live = if opts.force_rebuild { None } else { store::open_current(&opts.index).ok() };
+    let rebuilt = live.is_none();
+    let previous_generation = store::current_generation(&opts.index);
+    let (index, fields, gen_dir, generation) = match live {
+        Some(o) => (o.index, o.fields, o.dir, o.generation),
+        None => {
+            let generation = store::next_generation(&opts.index);
+            let dir = opts.index.join(&generation);
+            std::fs::create_dir_all(&dir)
+                .map_err(|source| StoreError::Io { context: format!("creating {}", dir.display()), source })?;
+            let (schema, fields) = schema::build();
+            let index = Index::create_in_dir(&dir, schema).map_err(tantivy_err(&dir))?;
+            crate::analysis::register(&index);
+            (index, fields, dir, generation)
+        }
+    };
+    let mut manifest = if rebuilt { Manifest::default() } else { Manifest::load(&gen_dir) };
+    let mut report = IndexReport { rebuilt, generation: generation.clone(), ..Default::default() };
+
+    let (files, walk_problems) = ingest::walk(&opts.corpus);
+    for (path, reason) in walk_problems {
+        tracing::warn!("{}: {reason}", path.display());
+    }
+
+    // Classify.
+    let mut plans = Vec::new();
+    let on_disk: BTreeSet<RelPath> = files.iter().map(|f| f.rel.clone()).collect();
+    for file in files {
+        let (size, mtime) = match manifest::stat(&file.abs) {
+            Ok(x) => x,
+            Err(e) => {
+                let s = Skipped { path: file.rel.clone(), reason: format!("could not read the file: {e}") };
+                report_skip(&s);
+                report.skipped.push(s);
+                continue;
+            }
+        };
+        let old = manifest.files.get(&file.rel).cloned();
+        if let Some(e) = &old {
+            let same = if e.size == size && e.mtime_ns == mtime {
+                true
+            } else {
+                match manifest::hash_file(&file.abs) {
+                    Ok(h) if h == e.hash => {
+                        manifest.files.insert(file.rel.clone(), Entry { mtime_ns: mtime, size, ..e.clone() });
+                        true
+                    }
+                    _ => false,
+                }
+            };
+            if same {
+                match &e.skipped {
+                    None => report.unchanged += 1,
+                    Some(reason) => {
+                        let s = Skipped { path: file.rel.clone(), reason: format!("{reason} (unchanged since last run)") };
+                        report_skip(&s);
+                        report.skipped.push(s);
+                    }
+                }
+                continue;
+            }
+        }
+        let hash = match manifest::hash_file(&file.abs) {
+            Ok(h) => h,
+            Err(e) => {
+                let s = Skipped { path: file.rel.clone(), reason: format!("could not read the file: {e}") };
+                report_skip(&s);
+                report.skipped.push(s);
+                continue;
+            }
+        };
+        plans.push(Plan::Extract { file, size, mtime, hash, existed: old.is_some() });
+    }
+
+    let mut writer: IndexWriter = index.writer(100_000_000).map_err(|e| match e {
+        tantivy::TantivyError::LockFailure(..) => IndexError::Store(StoreError::Locked(opts.index.clone())),
+        other => IndexError::Tantivy { path: gen_dir.clone(), source: other },
+    })?;
+
+    // Remove what is gone: files in the manifest or in the index that are no longer on disk.
+    let mut gone: BTreeSet<RelPath> = manifest.files.keys().filter(|p| !on_disk.contains(*p)).cloned().collect();
+    if !rebuilt {
+        gone.extend(indexed_paths(&index, &fields).into_iter().filter(|p| !on_disk.contains(p)));
+    }
+    for p in &gone {
+        writer.delete_term(Term::from_field_text(fields.path, p.as_str()));
+        if manifest.files.remove(p).is_some_and(|e| e.skipped.is_none()) {
+            report.removed += 1;
+        }
+    }
+
+    // Extract in parallel; write on this thread.
+    let bar = progress_bar(opts.progress, plans.len() as u64);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = channel::<(usize, Result<Document, IngestError>)>();
+    let spec = WorkerSpec { exe: opts.worker_exe.clone(), limits: opts.limits.clone() };
+    let threads = opts.threads.max(1).min(plans.len().max(1));
+    let mut commit_error = None;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, plans, spec) = (&next, &plans, &spec);
+            scope.spawn(move || {
+                let mut worker = Worker::new(spec.clone());
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(Plan::Extract { file, .. }) = plans.get(i) else { break };
+                    let result = if ingest::worker::isolated(file.kind) {
+                        worker.extract(file)
+                    } else {
+                        std::panic::catch_unwind(|| ingest::extract_in_process(file, &spec.limits)).unwrap_or_else(|p| {
+                            Err(IngestError::Crashed(format!("parser panicked: {}", ingest::pdf::panic_message(&p))))
+                        })
+                    };
+                    if tx.send((i, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut since_commit = 0usize;
+        for (i, result) in rx {
+            let Plan::Extract { file, size, mtime, hash, existed } = &plans[i];
+            bar.inc(1);
+            writer.delete_term(Term::from_field_text(fields.path, file.rel.as_str()));
+            match result {
+                Ok(doc) => {
+                    for tdoc in to_tantivy(&doc, &fields) {
+                        if let Err(e) = writer.add_document(tdoc) {
+                            tracing::error!("{}: could not add to the index: {e}", file.rel);
+                        }
+                        report.sections += 1;
+                    }
+                    if *existed { report.updated += 1 } else { report.added += 1 }
+                    manifest.files.insert(file.rel.clone(), Entry { size: *size, mtime_ns: *mtime, hash: hash.clone(), skipped: None });
+                }
+                Err(e) => {
+                    let s = Skipped { path: file.rel.clone(), reason: e.to_string() };
+                    bar.suspend(|| report_skip(&s));
+                    report.skipped.push(s);
+                    if *existed {
+                        report.removed += 1;
+                    }
+                    manifest.files.insert(
+                        file.rel.clone(),
+                        Entry { size: *size, mtime_ns: *mtime, hash: hash.clone(), skipped: Some(e.to_string()) },
+                    );
+                }
+            }
+            since_commit += 1;
+            // Incremental runs commit in batches, so a kill loses at most one batch of work.
+            if !rebuilt && since_commit >= 500 && commit_error.is_none() {
+                since_commit = 0;
+                if let Err(e) = commit(&mut writer, &manifest, &gen_dir) {
+                    commit_error = Some(e);
+                }
+            }
+        }
+    });
+    bar.finish_and_clear();
+    if let Some(e) = commit_error {
+        return Err(e);
+    }
+    commit(&mut writer, &manifest, &gen_dir)?;
+    writer.wait_merging_threads().map_err(tantivy_err(&gen_dir))?;
+
+    if rebuilt {
+        store::set_current(&opts.index, &generation)?;
+        let mut keep = vec![generation.as_str()];
+        if let Some(p) = previous_generation.as_deref() {
+            keep.push(p);
+        }
+        store::prune_generations(&opts.index, &keep);
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+fn commit(writer: &mut IndexWriter, manifest: &Manifest, gen_dir: &Path) -> Result<(), IndexError> {
+    let payload = serde_json::to_string(&store::Payload::current()).expect("payload serialises");
+    let mut prepared = writer.prepare_commit().map_err(|source| IndexError::Tantivy { path: gen_dir.into(), source })?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|source| IndexError::Tantivy { path: gen_dir.into(), source })?;
+    manifest.save(gen_dir)?;
+    Ok(())
+}
+
+/// Every path that has sections in the index (read from the `path` term dictionary).
+fn indexed_paths(index: &Index, fields: &Fields) -> BTreeSet<RelPath> {
+    let mut out = BTreeSet::new();
+    let Ok(reader) = index.reader() else { return out };
+    let searcher = reader.searcher();
+    for seg in searcher.segment_readers() {
+        let Ok(inv) = seg.inverted_index(fields.path) else { continue };
+        let Ok(mut stream) = inv.terms().stream() else { continue };
+        while stream.advance() {
+            if let Some(p) = std::str::from_utf8(stream.key()).ok().and_then(RelPath::parse) {
+                out.insert(p);
+            }
+        }
+    }
+    out
+}
+
+fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    if !enabled || ci {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} extraherar {pos}/{len} filer [{bar:30}] {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Document metadata stored with every section, for result pages and the document view.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct StoredMeta {
+    #[serde(flatten)]
+    pub meta: crate::document::Meta,
+}
+
+/// Turns a document into one tantivy document per section.
+pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
+    let law = legal::law_of_title(&doc.title);
+    let mut cited: BTreeSet<String> = BTreeSet::new();
+    for r in &doc.meta.legal_refs {
+        cited.extend(legal::references(r));
+    }
+    let meta_json = serde_json::to_string(&doc.meta).expect("meta serialises");
+    let (title_f, trail_f, body_f) = match doc.lang {
+        crate::document::Lang::Sv => (f.title_sv, f.trail_sv, f.body_sv),
+        crate::document::Lang::En => (f.title_en, f.trail_en, f.body_en),
+    };
+    let mut out = Vec::with_capacity(doc.sections.len());
+    for (ord, s) in doc.sections.iter().enumerate() {
+        let mut t = TantivyDocument::default();
+        t.add_text(f.path, doc.path.as_str());
+        t.add_text(f.kind, doc.kind.as_str());
+        t.add_text(f.lang, doc.lang.as_str());
+        t.add_text(f.title, &doc.title);
+        t.add_text(title_f, &doc.title);
+        if let Some(label) = s.trail_label() {
+            t.add_text(f.section, &label);
+            t.add_text(trail_f, &label);
+        }
+        if let Some(h) = &s.heading {
+            t.add_text(f.heading, h);
+        }
+        t.add_text(body_f, &s.text);
+        t.add_text(f.body_exact, &s.text);
+        t.add_text(f.anchor, &s.anchor);
+        t.add_u64(f.level, s.level as u64);
+        t.add_u64(f.ord, ord as u64);
+        if doc.kind != Kind::Pdf {
+            for r in legal::provision_of_trail(&s.trail, law) {
+                t.add_text(f.refs_is, &r);
+            }
+        }
+        let mut refs = cited.clone();
+        refs.extend(legal::references(&s.text));
+        for r in &refs {
+            t.add_text(f.refs_cited, r);
+        }
+        t.add_text(f.meta, &meta_json);
+        out.push(t);
+    }
+    out
+}
+
+/// Re-exported for callers that only need the map type.
+pub type Files = BTreeMap<RelPath, Entry>;

@@ -1,0 +1,101 @@
+//! The tantivy schema: one tantivy document per section. Text is indexed twice: stemmed in the
+//! field of the document's language (`*_sv` or `*_en`) and as exact word forms (`body_exact`,
+//! for phrases). `path` is a raw term so one `delete_term` removes every section of a file.
+
+use crate::analysis;
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, NumericOptions,
+};
+
+/// Bump when fields change: the indexer then rebuilds the index by itself.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field, resolved once from the schema.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub path: Field,
+    pub kind: Field,
+    pub lang: Field,
+    pub title: Field,
+    pub title_sv: Field,
+    pub title_en: Field,
+    /// Heading trail label ("4 kap. › Reserverade kontrakt › 18 §"), stored.
+    pub section: Field,
+    pub heading: Field,
+    pub trail_sv: Field,
+    pub trail_en: Field,
+    pub body_sv: Field,
+    pub body_en: Field,
+    pub body_exact: Field,
+    pub anchor: Field,
+    pub level: Field,
+    pub ord: Field,
+    /// Provisions this section *is* (statute sections): `4:18`, `lou/4:18`.
+    pub refs_is: Field,
+    /// Provisions this section cites, or its document lists in `legal_refs`.
+    pub refs_cited: Field,
+    /// Document metadata as JSON (summary, topics, audience, reviewed, ...).
+    pub meta: Field,
+}
+
+fn text(analyzer: &str, stored: bool) -> TextOptions {
+    let opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored { opts.set_stored() } else { opts }
+}
+
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let f = Fields {
+        path: b.add_text_field("path", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        lang: b.add_text_field("lang", STRING | STORED),
+        title: b.add_text_field("title", STORED),
+        title_sv: b.add_text_field("title_sv", text(analysis::SV, false)),
+        title_en: b.add_text_field("title_en", text(analysis::EN, false)),
+        section: b.add_text_field("section", STORED),
+        heading: b.add_text_field("heading", STORED),
+        trail_sv: b.add_text_field("trail_sv", text(analysis::SV, false)),
+        trail_en: b.add_text_field("trail_en", text(analysis::EN, false)),
+        body_sv: b.add_text_field("body_sv", text(analysis::SV, true)),
+        body_en: b.add_text_field("body_en", text(analysis::EN, true)),
+        body_exact: b.add_text_field("body_exact", text(analysis::EXACT, false)),
+        anchor: b.add_text_field("anchor", STORED),
+        level: b.add_u64_field("level", NumericOptions::default().set_stored()),
+        ord: b.add_u64_field("ord", NumericOptions::default().set_stored()),
+        refs_is: b.add_text_field("refs_is", STRING),
+        refs_cited: b.add_text_field("refs_cited", STRING),
+        meta: b.add_text_field("meta", STORED),
+    };
+    (b.build(), f)
+}
+
+impl Fields {
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let get = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            path: get("path")?,
+            kind: get("kind")?,
+            lang: get("lang")?,
+            title: get("title")?,
+            title_sv: get("title_sv")?,
+            title_en: get("title_en")?,
+            section: get("section")?,
+            heading: get("heading")?,
+            trail_sv: get("trail_sv")?,
+            trail_en: get("trail_en")?,
+            body_sv: get("body_sv")?,
+            body_en: get("body_en")?,
+            body_exact: get("body_exact")?,
+            anchor: get("anchor")?,
+            level: get("level")?,
+            ord: get("ord")?,
+            refs_is: get("refs_is")?,
+            refs_cited: get("refs_cited")?,
+            meta: get("meta")?,
+        })
+    }
+}

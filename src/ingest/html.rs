@@ -1,0 +1,304 @@
+//! HTML → [`Document`]. Decodes the bytes first (BOM, `<meta charset>`, valid UTF-8, else
+//! chardetng's guess, so undeclared windows-1252 / ISO-8859-1 pages keep their å, ä, ö), then
+//! walks the tree iteratively (deep nesting cannot overflow the stack here), dropping page
+//! chrome ([`DROPPED`]) and cookie banners, and splits sections at `h1`-`h6`.
+//! Runs inside the extraction worker: html5ever is quadratic in nesting depth.
+
+use super::IngestError;
+use crate::document::{AnchorSet, Document, Kind, Lang, Meta, RelPath, Section};
+use encoding_rs::Encoding;
+use scraper::{Html, Node, Selector};
+
+/// Elements whose whole subtree is not content.
+pub const DROPPED: &[&str] = &[
+    "nav", "header", "footer", "aside", "script", "style", "noscript", "form", "svg", "template",
+    "iframe", "head", "button", "select", "dialog", "object", "canvas",
+];
+
+/// Elements after which a line break belongs in the text.
+const BLOCKS: &[&str] = &[
+    "p", "div", "li", "tr", "table", "section", "article", "main", "br", "pre", "blockquote",
+    "dd", "dt", "ul", "ol", "dl", "figure", "figcaption", "hr", "address", "caption",
+];
+
+/// Decodes HTML bytes: BOM, then a declared charset in the first 1024 bytes, then strict
+/// UTF-8, then detection with a Swedish hint.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+    }
+    if let Some(enc) = declared_charset(&bytes[..bytes.len().min(1024)]) {
+        // A page that declares UTF-8 but is not, is decoded by detection instead.
+        if enc != encoding_rs::UTF_8 || std::str::from_utf8(bytes).is_ok() {
+            return enc.decode_without_bom_handling(bytes).0.into_owned();
+        }
+    }
+    decode_plain(bytes)
+}
+
+/// Decodes bytes that carry no markup: BOM, strict UTF-8, else detection with a Swedish hint.
+pub fn decode_plain(bytes: &[u8]) -> String {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    let enc = det.guess(Some(b"se"), chardetng::Utf8Detection::Allow);
+    enc.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+/// Finds `charset=...` in a `<meta>` tag of the document's head bytes.
+fn declared_charset(head: &[u8]) -> Option<&'static Encoding> {
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(pos) = find(&lower[from..], b"<meta") {
+        let start = from + pos;
+        let end = find(&lower[start..], b">").map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(c) = find(tag, b"charset") {
+            let rest = &tag[c + 7..];
+            let rest = rest.iter().skip_while(|b| b.is_ascii_whitespace() || **b == b'=');
+            let label: Vec<u8> = rest
+                .skip_while(|b| **b == b'"' || **b == b'\'')
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b'_' || **b == b':')
+                .copied()
+                .collect();
+            if let Some(enc) = Encoding::for_label(&label) {
+                return Some(enc);
+            }
+        }
+        from = end.max(start + 1);
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn is_cookie_banner(el: &scraper::node::Element) -> bool {
+    let hit = |v: &str| {
+        let v = v.to_ascii_lowercase();
+        v.contains("cookie") || v.contains("consent") || v.contains("gdpr-banner")
+    };
+    el.id().is_some_and(hit) || el.classes().any(hit)
+}
+
+/// Parses HTML bytes into a document.
+pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
+    let text = decode(bytes);
+    let html = Html::parse_document(&text);
+
+    let title_sel = Selector::parse("title").expect("static selector");
+    let page_title = html
+        .select(&title_sel)
+        .next()
+        .map(|t| super::clean_line(&t.text().collect::<String>()))
+        .filter(|t| !t.is_empty());
+    let meta = read_meta(&html);
+    let lang_attr = html.root_element().value().attr("lang").and_then(Lang::parse);
+
+    let main_sel = Selector::parse("main, article, [role=main]").expect("static selector");
+    let body_sel = Selector::parse("body").expect("static selector");
+    let root = html
+        .select(&main_sel)
+        .next()
+        .or_else(|| html.select(&body_sel).next())
+        .unwrap_or_else(|| html.root_element());
+
+    let h1_sel = Selector::parse("h1").expect("static selector");
+    let h1s: Vec<String> = root
+        .select(&h1_sel)
+        .map(|h| super::clean_line(&h.text().collect::<String>()))
+        .collect();
+    let h1_is_title = h1s.len() == 1;
+
+    let mut sections = Vec::new();
+    let mut anchors = AnchorSet::default();
+    let mut stack: Vec<(u8, String)> = Vec::new();
+    let mut current = Section { heading: None, trail: vec![], anchor: String::new(), level: 0, text: String::new() };
+    // Depth of the dropped subtree we are inside (0 = none), and the heading being read.
+    let mut skip_depth = 0usize;
+    let mut depth = 0usize;
+    let mut heading: Option<(u8, usize, String)> = None;
+
+    for edge in root.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) => {
+                depth += 1;
+                if skip_depth > 0 {
+                    continue;
+                }
+                match node.value() {
+                    Node::Element(el) => {
+                        let name = el.name();
+                        if DROPPED.contains(&name) || is_cookie_banner(el) || el.attr("hidden").is_some() {
+                            skip_depth = depth;
+                            continue;
+                        }
+                        if let Some(level) = heading_level(name) {
+                            heading = Some((level, depth, String::new()));
+                        }
+                    }
+                    Node::Text(t) => match &mut heading {
+                        Some((_, _, h)) => h.push_str(t),
+                        None => current.text.push_str(t),
+                    },
+                    _ => {}
+                }
+            }
+            ego_tree::iter::Edge::Close(node) => {
+                if skip_depth == depth {
+                    skip_depth = 0;
+                    depth -= 1;
+                    continue;
+                }
+                depth -= 1;
+                if skip_depth > 0 {
+                    continue;
+                }
+                if let Node::Element(el) = node.value() {
+                    let name = el.name();
+                    if let Some((level, hdepth, h)) = heading.take_if(|(_, d, _)| *d == depth + 1) {
+                        let _ = hdepth;
+                        let h = super::clean_line(&h);
+                        if h.is_empty() {
+                            continue;
+                        }
+                        sections.push(std::mem::replace(
+                            &mut current,
+                            Section { heading: None, trail: vec![], anchor: String::new(), level, text: String::new() },
+                        ));
+                        current.anchor = anchors.unique(&h);
+                        if level == 1 && h1_is_title {
+                            stack.clear();
+                            continue;
+                        }
+                        while stack.last().is_some_and(|(l, _)| *l >= level) {
+                            stack.pop();
+                        }
+                        stack.push((level, h.clone()));
+                        current.trail = stack.iter().map(|(_, h)| h.clone()).collect();
+                        current.heading = Some(h);
+                    } else if BLOCKS.contains(&name) {
+                        current.text.push('\n');
+                    } else if name == "td" || name == "th" {
+                        current.text.push_str(" | ");
+                    }
+                }
+            }
+        }
+    }
+    sections.push(current);
+    let sections: Vec<Section> = sections
+        .into_iter()
+        .enumerate()
+        .filter(|(i, s)| *i > 0 || !s.text.trim().is_empty())
+        .map(|(_, s)| s)
+        .collect();
+
+    let all_text: String = sections.iter().map(|s| s.text.as_str()).collect();
+    super::check_garbled(&all_text)?;
+
+    let title = meta
+        .title
+        .clone()
+        .or(page_title)
+        .or_else(|| h1s.first().cloned())
+        .unwrap_or_else(|| super::markdown::title_from_file_name(path));
+    let mut meta = meta;
+    if meta.language.is_none() {
+        meta.language = lang_attr.map(|l| l.as_str().to_string());
+    }
+    Ok(Document { path: path.clone(), kind: Kind::Html, title, lang: Lang::Sv, meta, sections })
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
+        _ => None,
+    }
+}
+
+/// Reads the metadata of a page's head (for `check`, which does not parse whole pages).
+pub fn meta_of_head(head: &str) -> Meta {
+    let html = Html::parse_document(head);
+    let mut meta = read_meta(&html);
+    if meta == Meta::default() {
+        return meta; // not a page with Vägvisare metadata
+    }
+    let title_sel = Selector::parse("title").expect("static selector");
+    if meta.title.is_none() {
+        meta.title = html.select(&title_sel).next().map(|t| super::clean_line(&t.text().collect::<String>())).filter(|t| !t.is_empty());
+    }
+    if meta.language.is_none() {
+        meta.language = html.root_element().value().attr("lang").map(str::to_string);
+    }
+    meta
+}
+
+/// Reads Vägvisare's metadata from `<meta name=... content=...>` tags; lists are `;`-separated.
+fn read_meta(html: &Html) -> Meta {
+    let sel = Selector::parse("meta[name][content]").expect("static selector");
+    let mut meta = Meta::default();
+    for m in html.select(&sel) {
+        let name = m.value().attr("name").unwrap_or("").to_ascii_lowercase();
+        let content = m.value().attr("content").unwrap_or("").trim().to_string();
+        if content.is_empty() {
+            continue;
+        }
+        let list = || content.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+        match name.as_str() {
+            "summary" | "description" if meta.summary.is_none() => meta.summary = Some(content.clone()),
+            "topics" => meta.topics = list(),
+            "audience" => meta.audience = list(),
+            "legal_refs" => meta.legal_refs = list(),
+            "reviewed" => meta.reviewed = Some(content.clone()),
+            "sources" => meta.sources = list(),
+            "language" => meta.language = Some(content.clone()),
+            _ => {}
+        }
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_without_declaration() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("<p>Överenskommelse för idéburna i Åre – äldreomsorg</p>");
+        assert_eq!(decode(&bytes), "<p>Överenskommelse för idéburna i Åre – äldreomsorg</p>");
+    }
+
+    #[test]
+    fn declared_latin1() {
+        let mut bytes = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"></head><body>".to_vec();
+        bytes.extend(encoding_rs::WINDOWS_1252.encode("Lag om offentlig upphandling, 4 kap. 18 §, på svenska").0.iter());
+        assert!(decode(&bytes).contains("18 §, på svenska"));
+    }
+
+    #[test]
+    fn drops_chrome_and_splits() {
+        let page = r#"<html lang="sv"><head><title>IOP – vägledning</title><script>var x='hemligt';</script></head>
+        <body><nav>Meny</nav><div id="cookie-banner">Vi använder kakor</div>
+        <main><h1>Idéburet offentligt partnerskap</h1><p>Intro.</p><h2>När kan IOP användas?</h2><p>När det finns en idé.</p>
+        <style>p{}</style></main><footer>Sidfot</footer></body></html>"#;
+        let d = parse(&RelPath::parse("a.html").unwrap(), page.as_bytes()).unwrap();
+        assert_eq!(d.title, "IOP – vägledning");
+        let all: String = d.sections.iter().map(|s| s.text.clone()).collect();
+        assert!(!all.contains("hemligt") && !all.contains("Meny") && !all.contains("kakor") && !all.contains("Sidfot"));
+        assert_eq!(d.sections.last().unwrap().heading.as_deref(), Some("När kan IOP användas?"));
+        assert!(d.sections.last().unwrap().text.contains("När det finns en idé."));
+        assert_eq!(d.meta.language.as_deref(), Some("sv"));
+    }
+}

@@ -1,0 +1,187 @@
+//! Markdown (with optional YAML/TOML front matter) → [`Document`], split into sections at
+//! headings. The title comes from front matter, else the first `#` heading, else the file name.
+//! A document's single top `#` heading is its title and is left out of section trails, so a
+//! statute laid out as `# Lag` → `## 4 kap.` → `### Reserverade kontrakt` → `#### 18 §` gives
+//! the trail "4 kap. › Reserverade kontrakt › 18 §".
+
+use super::{IngestError, frontmatter};
+use crate::document::{AnchorSet, Document, Kind, Lang, Meta, RelPath, Section};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// Parses Markdown bytes (UTF-8, with a lossy fallback that the garble check then judges).
+pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
+    let text = String::from_utf8_lossy(bytes);
+    let split = frontmatter::split(&text);
+    let meta = match split.block {
+        Some((block, format)) => frontmatter::parse(block, format)
+            .map(|(m, _)| m)
+            .map_err(|e| IngestError::Parse(format!("front matter: {e}")))?,
+        None => Meta::default(),
+    };
+    super::check_garbled(split.body).or_else(|e| {
+        if split.body.trim().is_empty() && meta.title.is_some() { Ok(()) } else { Err(e) }
+    })?;
+    let outline = outline(split.body);
+    let title = meta
+        .title
+        .clone()
+        .or_else(|| outline.h1_title.clone())
+        .unwrap_or_else(|| title_from_file_name(path));
+    Ok(Document {
+        path: path.clone(),
+        kind: Kind::Markdown,
+        title,
+        lang: Lang::Sv,
+        meta,
+        sections: outline.sections,
+    })
+}
+
+/// A file name turned into a readable title: "iop-grunder.md" → "iop grunder".
+pub fn title_from_file_name(path: &RelPath) -> String {
+    let name = path.file_name();
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    stem.replace(['-', '_'], " ")
+}
+
+/// The sections of a Markdown body, and the single `#` heading if it serves as the title.
+pub struct Outline {
+    pub h1_title: Option<String>,
+    pub sections: Vec<Section>,
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Splits a Markdown body into sections. Raw HTML in the Markdown is kept as text only.
+pub fn outline(body: &str) -> Outline {
+    let h1_count = Parser::new_ext(body, options())
+        .filter(|e| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))
+        .count();
+    let h1_is_title = h1_count == 1;
+
+    let mut sections: Vec<Section> = Vec::new();
+    let mut anchors = AnchorSet::default();
+    // (level, heading) stack below the title
+    let mut stack: Vec<(u8, String)> = Vec::new();
+    let mut current = Section {
+        heading: None,
+        trail: Vec::new(),
+        anchor: String::new(),
+        level: 0,
+        text: String::new(),
+    };
+    let mut h1_title = None;
+    let mut in_heading: Option<(u8, String)> = None;
+
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = Some((level_num(level), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, heading)) = in_heading.take() else { continue };
+                let heading = super::clean_line(&heading);
+                sections.push(std::mem::replace(
+                    &mut current,
+                    Section { heading: None, trail: vec![], anchor: String::new(), level, text: String::new() },
+                ));
+                if level == 1 && h1_is_title {
+                    h1_title = Some(heading.clone());
+                    stack.clear();
+                    current.anchor = anchors.unique(&heading);
+                    current.level = 1;
+                    // The title section's text is the document's lead; it has no trail.
+                    continue;
+                }
+                while stack.last().is_some_and(|(l, _)| *l >= level) {
+                    stack.pop();
+                }
+                stack.push((level, heading.clone()));
+                current.anchor = anchors.unique(&heading);
+                current.trail = stack.iter().map(|(_, h)| h.clone()).collect();
+                current.heading = Some(heading);
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                match &mut in_heading {
+                    Some((_, h)) => h.push_str(&t),
+                    None => current.text.push_str(&t),
+                }
+            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => current.text.push_str(&t),
+            Event::SoftBreak => match &mut in_heading {
+                Some((_, h)) => h.push(' '),
+                None => current.text.push(' '),
+            },
+            Event::HardBreak => current.text.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow | TagEnd::TableHead | TagEnd::BlockQuote(_)) => {
+                current.text.push_str("\n\n");
+            }
+            Event::End(TagEnd::TableCell) => current.text.push_str(" | "),
+            Event::Start(Tag::Item) => current.text.push_str("• "),
+            _ => {}
+        }
+    }
+    sections.push(current);
+    // The first (untitled) section stays only if it has text.
+    let sections = sections
+        .into_iter()
+        .enumerate()
+        .filter(|(i, s)| *i > 0 || !s.text.trim().is_empty())
+        .map(|(_, s)| s)
+        .collect();
+    Outline { h1_title, sections }
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trails(md: &str) -> Vec<(Option<String>, String, String)> {
+        outline(md)
+            .sections
+            .into_iter()
+            .map(|s| (s.trail_label(), s.anchor, s.text.trim().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn statute_ladder() {
+        let md = "# Lag om offentlig upphandling\n\nInledning.\n\n## 4 kap. Allmänna bestämmelser\n\n### Reserverade kontrakt\n\n#### 18 §\n\nEn upphandlande myndighet får reservera.\n\n## 5 kap. Tröskelvärden\n\nText.\n";
+        let t = trails(md);
+        assert_eq!(t[0], (None, "lag-om-offentlig-upphandling".into(), "Inledning.".into()));
+        assert_eq!(
+            t[3].0.as_deref(),
+            Some("4 kap. Allmänna bestämmelser › Reserverade kontrakt › 18 §")
+        );
+        assert_eq!(t[3].2, "En upphandlande myndighet får reservera.");
+        assert_eq!(t[4].0.as_deref(), Some("5 kap. Tröskelvärden"));
+        assert_eq!(outline(md).h1_title.as_deref(), Some("Lag om offentlig upphandling"));
+    }
+
+    #[test]
+    fn title_fallbacks() {
+        let p = RelPath::parse("iop/om-iop.md").unwrap();
+        let d = parse(&p, "Bara text utan rubrik, med å.".as_bytes()).unwrap();
+        assert_eq!(d.title, "om iop");
+        let d = parse(&p, b"---\ntitle: Fr\xc3\xa5n front matter\n---\n# H1\n\ntext").unwrap();
+        assert_eq!(d.title, "Från front matter");
+        let d = parse(&p, "## Bara H2\n\ntext\n\n# Första H1\n\nmer".as_bytes()).unwrap();
+        assert_eq!(d.title, "Första H1");
+    }
+}

@@ -1,0 +1,330 @@
+//! Ingest: corpus files → [`Document`]s. This is the only module that reads corpus files.
+//!
+//! Each format has a pure `parse(path, bytes)` function; [`extract`] picks one by extension.
+//! Markdown and plain text are parsed in-process (linear-time parsers). HTML and PDF run in a
+//! child process (see [`worker`]) with a wall-clock and memory limit, because real PDFs make
+//! pdf-extract panic, overflow its stack or inflate into gigabytes, and deeply nested HTML makes
+//! html5ever take minutes. A failure is an [`IngestError`] naming the file; it never ends a run.
+//!
+//! Not for: deciding what to re-index (that is the indexer's manifest) or analysing words.
+
+pub mod frontmatter;
+pub mod html;
+pub mod markdown;
+pub mod pdf;
+pub mod text;
+pub mod worker;
+
+use crate::document::{Document, Kind, Lang, RelPath};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use thiserror::Error;
+use unicode_normalization::UnicodeNormalization;
+
+/// Why a file was not indexed. The message is shown to the user next to the file's path.
+#[derive(Debug, Error, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum IngestError {
+    #[error("could not read the file: {0}")]
+    Io(String),
+    #[error("file is empty")]
+    Empty,
+    #[error("file is too large ({size} bytes, limit {limit})")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("no text could be extracted ({0})")]
+    NoText(String),
+    #[error("extracted text looks garbled ({0})")]
+    Garbled(String),
+    #[error("PDF is encrypted with a password")]
+    Encrypted,
+    #[error("could not parse: {0}")]
+    Parse(String),
+    #[error("parser crashed: {0}")]
+    Crashed(String),
+    #[error("timed out after {0} s")]
+    Timeout(u64),
+}
+
+/// Limits applied to every file; all configurable from the command line.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest file read at all (bytes).
+    pub max_file_bytes: u64,
+    /// Largest HTML file parsed (bytes); html5ever is quadratic in nesting depth.
+    pub max_html_bytes: u64,
+    /// Extracted text beyond this many bytes is cut off.
+    pub max_text_bytes: usize,
+    /// Wall-clock limit per file in the extraction worker.
+    pub timeout: Duration,
+    /// Address-space limit of the extraction worker (bytes).
+    pub worker_memory_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 64 * 1024 * 1024,
+            max_html_bytes: 5 * 1024 * 1024,
+            max_text_bytes: 8 * 1024 * 1024,
+            timeout: Duration::from_secs(30),
+            worker_memory_bytes: 1536 * 1024 * 1024,
+        }
+    }
+}
+
+/// A file found under the corpus root that ingest knows how to read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub abs: PathBuf,
+    pub rel: RelPath,
+    pub kind: Kind,
+}
+
+/// Lists every ingestible file under `root`, sorted by path, skipping hidden files and folders
+/// and the curated-data folders' non-document files. Unreadable folders are returned as errors.
+pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.into());
+                problems.push((path, e.to_string()));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(kind) = Kind::from_path(entry.path()) else {
+            continue;
+        };
+        let rel = entry.path().strip_prefix(root).ok().and_then(RelPath::from_relative);
+        match rel {
+            Some(rel) => files.push(SourceFile { abs: entry.path().to_path_buf(), rel, kind }),
+            None => problems.push((entry.path().to_path_buf(), "file name is not valid UTF-8".into())),
+        }
+    }
+    (files, problems)
+}
+
+/// Extracts one file in this process. Used for Markdown and text by the indexer, and for every
+/// format inside the extraction worker.
+pub fn extract_in_process(file: &SourceFile, limits: &Limits) -> Result<Document, IngestError> {
+    let bytes = read_limited(&file.abs, limits)?;
+    let parsed = match file.kind {
+        Kind::Markdown => markdown::parse(&file.rel, &bytes),
+        Kind::Text => text::parse(&file.rel, &bytes),
+        Kind::Html => {
+            if bytes.len() as u64 > limits.max_html_bytes {
+                return Err(IngestError::TooLarge {
+                    size: bytes.len() as u64,
+                    limit: limits.max_html_bytes,
+                });
+            }
+            html::parse(&file.rel, &bytes)
+        }
+        Kind::Pdf => pdf::parse(&file.rel, &file.abs, &bytes),
+    }?;
+    let mut doc = finish(parsed, limits);
+    if let Some(sidecar) = sidecar_meta(&file.abs)? {
+        doc.meta = sidecar;
+        if let Some(t) = doc.meta.title.clone() {
+            doc.title = t;
+        }
+        if let Some(l) = doc.meta.language.as_deref().and_then(Lang::parse) {
+            doc.lang = l;
+        }
+    }
+    if doc.sections.iter().all(|s| s.text.trim().is_empty()) {
+        return Err(IngestError::NoText("the file contains no text".into()));
+    }
+    Ok(doc)
+}
+
+/// Reads a `<file>.meta.yaml` sidecar (metadata for PDFs and text files), if present.
+fn sidecar_meta(abs: &Path) -> Result<Option<crate::document::Meta>, IngestError> {
+    let mut name = abs.as_os_str().to_owned();
+    name.push(".meta.yaml");
+    let side = PathBuf::from(name);
+    if !side.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&side)
+        .map_err(|e| IngestError::Io(format!("{}: {e}", side.display())))?;
+    frontmatter::parse_yaml(&text)
+        .map(|(meta, _)| Some(meta))
+        .map_err(|e| IngestError::Parse(format!("sidecar {}: {e}", side.display())))
+}
+
+/// Reads a file, refusing empty and oversized ones before loading them.
+pub fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError> {
+    let md = std::fs::metadata(path).map_err(|e| IngestError::Io(e.to_string()))?;
+    if md.len() == 0 {
+        return Err(IngestError::Empty);
+    }
+    if md.len() > limits.max_file_bytes {
+        return Err(IngestError::TooLarge { size: md.len(), limit: limits.max_file_bytes });
+    }
+    std::fs::read(path).map_err(|e| IngestError::Io(e.to_string()))
+}
+
+/// Normalises all text of a parsed document (NFC, no control characters, collapsed blank lines),
+/// drops empty sections, caps total text length and decides the language when no metadata did.
+pub fn finish(mut doc: Document, limits: &Limits) -> Document {
+    let mut budget = limits.max_text_bytes;
+    doc.title = clean_line(&doc.title);
+    for s in &mut doc.sections {
+        s.text = normalize_text(&s.text);
+        if s.text.len() > budget {
+            let mut cut = budget;
+            while !s.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            s.text.truncate(cut);
+        }
+        budget -= s.text.len();
+        if let Some(h) = &mut s.heading {
+            *h = clean_line(h);
+        }
+        for t in &mut s.trail {
+            *t = clean_line(t);
+        }
+    }
+    doc.sections.retain(|s| !s.text.trim().is_empty() || s.heading.is_some());
+    // A heading with no text of its own still makes a useful hit (its words are searchable),
+    // but a document made only of empty headings has no text; the caller decides.
+    if let Some(l) = doc.meta.language.as_deref().and_then(Lang::parse) {
+        doc.lang = l;
+    } else {
+        doc.lang = detect_lang(&doc);
+    }
+    doc
+}
+
+/// Guesses Swedish or English from the text; anything not confidently English is Swedish.
+fn detect_lang(doc: &Document) -> Lang {
+    let mut sample = String::new();
+    for s in &doc.sections {
+        if sample.len() > 4000 {
+            break;
+        }
+        sample.push_str(&s.text);
+        sample.push('\n');
+    }
+    match whatlang::detect(&sample) {
+        Some(info) if info.lang() == whatlang::Lang::Eng && info.confidence() > 0.5 => Lang::En,
+        _ => Lang::Sv,
+    }
+}
+
+/// NFC, ligatures expanded, control characters (except newline and tab) removed, runs of
+/// blank lines collapsed, trailing spaces trimmed.
+pub fn normalize_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank_run = 0;
+    for line in s.nfc().collect::<String>().lines() {
+        let line: String = line
+            .chars()
+            .flat_map(expand_ligature)
+            .filter(|c| !c.is_control() || *c == '\t')
+            .map(|c| if c == '\u{a0}' || c == '\t' { ' ' } else { c })
+            .collect();
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run == 1 && !out.is_empty() {
+                out.push('\n');
+            }
+            continue;
+        }
+        blank_run = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn expand_ligature(c: char) -> impl Iterator<Item = char> {
+    let s: &[char] = match c {
+        'ﬀ' => &['f', 'f'],
+        'ﬁ' => &['f', 'i'],
+        'ﬂ' => &['f', 'l'],
+        'ﬃ' => &['f', 'f', 'i'],
+        'ﬄ' => &['f', 'f', 'l'],
+        'ﬅ' | 'ﬆ' => &['s', 't'],
+        '\u{ad}' => &[],
+        _ => return SmallChars::One(Some(c)),
+    };
+    SmallChars::Many(s.iter())
+}
+
+enum SmallChars {
+    One(Option<char>),
+    Many(std::slice::Iter<'static, char>),
+}
+
+impl Iterator for SmallChars {
+    type Item = char;
+    fn next(&mut self) -> Option<char> {
+        match self {
+            SmallChars::One(c) => c.take(),
+            SmallChars::Many(it) => it.next().copied(),
+        }
+    }
+}
+
+/// One line of text for titles and headings: normalised, whitespace collapsed.
+pub fn clean_line(s: &str) -> String {
+    normalize_text(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Rejects text that came out as mostly U+FFFD / U+0000 / private-use glyphs.
+pub fn check_garbled(text: &str) -> Result<(), IngestError> {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        total += 1;
+        if c == '\u{fffd}' || c == '\0' || ('\u{e000}'..='\u{f8ff}').contains(&c) {
+            bad += 1;
+        }
+    }
+    if total == 0 {
+        return Err(IngestError::NoText("no characters".into()));
+    }
+    if bad * 100 > total * 20 {
+        return Err(IngestError::Garbled(format!(
+            "{bad} of {total} characters are replacement or control characters"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes() {
+        let nfd = "a\u{30a}terbetalning \u{fb01}nns\u{0}\n\n\n\nny";
+        assert_eq!(normalize_text(nfd), "återbetalning finns\n\nny");
+    }
+
+    #[test]
+    fn garbled() {
+        assert!(check_garbled("hej där").is_ok());
+        assert!(check_garbled("\u{fffd}\u{fffd}\u{fffd}a").is_err());
+        assert!(check_garbled("   ").is_err());
+    }
+}

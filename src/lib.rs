@@ -1,0 +1,16 @@
+//! Vägvisare: a Swedish knowledge assistant for public procurement, idea-based public
+//! partnerships (IOP) and reserved contracts. See ARCHITECTURE.md for the map.
+//!
+//! Pipeline: `ingest` (files → documents) → `indexer` (documents → tantivy, the only writer)
+//! → `search` (queries → hits, read-only) → `server` (HTTP) / `cli` (terminal).
+
+pub mod analysis;
+pub mod check;
+pub mod cli;
+pub mod document;
+pub mod indexer;
+pub mod ingest;
+pub mod search;
+pub mod server;
+pub mod store;
+pub mod wire;

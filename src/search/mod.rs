@@ -1,0 +1,176 @@
+//! Search: a user's query → ranked section hits with highlighted snippets. Read-only.
+//!
+//! The query is never handed to tantivy's `QueryParser` (deep nesting overflows its stack and
+//! would abort the server); it is run through the same analyzers as the documents and built
+//! from their tokens, so every string is a valid query. Per word, the best of title (×3),
+//! heading trail (×2), body (×1) and exact body form (×0.5) counts; words standing together
+//! in the text get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
+//! the statute section that *is* that provision (×6) and sections citing it (×1.5).
+
+mod snippet;
+
+use crate::analysis::{self, legal};
+use crate::indexer::schema::Fields;
+use crate::store::{self, StoreError};
+use crate::wire::{Hit, SearchResponse};
+use std::path::Path;
+use std::time::Instant;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+/// Longest query considered, in characters; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 512;
+/// Most words of a query that take part in matching.
+pub const MAX_QUERY_WORDS: usize = 32;
+/// Largest page of hits.
+pub const MAX_LIMIT: usize = 100;
+
+/// An open index ready to answer queries; cheap to share between threads.
+pub struct Engine {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub generation: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
+        SearchRequest { query: query.into(), limit, offset: 0 }
+    }
+}
+
+impl Engine {
+    /// Opens the live generation of an index directory. Commits made later by another process
+    /// are picked up by the reader within about a second.
+    pub fn open(index_dir: &Path) -> Result<Engine, StoreError> {
+        let opened = store::open_current(index_dir)?;
+        let reader = opened
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| StoreError::Broken { path: opened.dir.clone(), reason: e.to_string() })?;
+        Ok(Engine { index: opened.index, reader, fields: opened.fields, generation: opened.generation })
+    }
+
+    /// Number of sections in the index.
+    pub fn num_sections(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a query. Never fails: an unusable query gives zero hits.
+    pub fn search(&self, req: &SearchRequest) -> SearchResponse {
+        let started = Instant::now();
+        let mut response =
+            SearchResponse { query: req.query.clone(), total: 0, took_ms: 0.0, hits: Vec::new(), cards: Vec::new() };
+        if let Some(query) = self.build_query(&req.query) {
+            let searcher = self.reader.searcher();
+            let limit = req.limit.clamp(1, MAX_LIMIT);
+            let collector = (Count, TopDocs::with_limit(limit).and_offset(req.offset).order_by_score());
+            match searcher.search(&*query, &collector) {
+                Ok((total, top)) => {
+                    response.total = total as u64;
+                    let snippets = snippet::Snippets::new(&searcher, &*query, &self.fields);
+                    response.hits = top
+                        .into_iter()
+                        .filter_map(|(score, addr)| self.hit(&searcher, addr, score, &snippets))
+                        .collect();
+                }
+                Err(e) => tracing::error!("search failed: {e}"),
+            }
+        }
+        response.took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+        response
+    }
+
+    fn hit(&self, searcher: &tantivy::Searcher, addr: DocAddress, score: f32, snippets: &snippet::Snippets) -> Option<Hit> {
+        let doc: TantivyDocument = searcher.doc(addr).ok()?;
+        let f = &self.fields;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let lang = text(f.lang).unwrap_or_else(|| "sv".into());
+        let body_field = if lang == "en" { f.body_en } else { f.body_sv };
+        let body = text(body_field).unwrap_or_default();
+        Some(Hit {
+            path: text(f.path)?,
+            title: text(f.title).unwrap_or_default(),
+            section: text(f.section),
+            score,
+            snippet: snippets.make(&body, lang == "en"),
+            anchor: text(f.anchor).unwrap_or_default(),
+            kind: text(f.kind).unwrap_or_default(),
+            lang,
+        })
+    }
+
+    /// Builds the tantivy query for a user's text; `None` when nothing searchable is left.
+    pub fn build_query(&self, raw: &str) -> Option<Box<dyn Query>> {
+        build_query(&self.fields, raw)
+    }
+}
+
+fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let q = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+    Box::new(BoostQuery::new(Box::new(q), boost))
+}
+
+/// Cuts a query to [`MAX_QUERY_CHARS`] characters (on a character boundary).
+pub fn clip(raw: &str) -> &str {
+    match raw.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((i, _)) => &raw[..i],
+        None => raw,
+    }
+}
+
+/// See the module docs for the shape of the query.
+pub fn build_query(f: &Fields, raw: &str) -> Option<Box<dyn Query>> {
+    let text = clip(raw);
+    let exact = analysis::tokens(&mut analysis::exact(), text);
+    let sv: std::collections::HashMap<usize, String> = analysis::tokens(&mut analysis::sv(), text).into_iter().collect();
+    let en: std::collections::HashMap<usize, String> = analysis::tokens(&mut analysis::en(), text).into_iter().collect();
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut phrase_terms = Vec::new();
+    for (pos, word) in exact.iter().take(MAX_QUERY_WORDS) {
+        let (s, e) = (sv.get(pos), en.get(pos));
+        if s.is_none() && e.is_none() {
+            continue; // a stop word in both languages
+        }
+        let mut alts: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(s) = s {
+            alts.push(term_query(f.title_sv, s, 3.0));
+            alts.push(term_query(f.trail_sv, s, 2.0));
+            alts.push(term_query(f.body_sv, s, 1.0));
+        }
+        if let Some(e) = e {
+            alts.push(term_query(f.title_en, e, 3.0));
+            alts.push(term_query(f.trail_en, e, 2.0));
+            alts.push(term_query(f.body_en, e, 1.0));
+        }
+        alts.push(term_query(f.body_exact, word, 0.5));
+        clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.3))));
+        phrase_terms.push((*pos, Term::from_field_text(f.body_exact, word)));
+    }
+    if phrase_terms.len() >= 2 {
+        let first = phrase_terms[0].0;
+        let terms = phrase_terms.into_iter().map(|(p, t)| (p - first, t)).collect();
+        let phrase = PhraseQuery::new_with_offset_and_slop(terms, 2);
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), 2.0))));
+    }
+    for key in legal::references(text) {
+        clauses.push((Occur::Should, term_query(f.refs_is, &key, 6.0)));
+        clauses.push((Occur::Should, term_query(f.refs_cited, &key, 1.5)));
+    }
+    if clauses.is_empty() {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}

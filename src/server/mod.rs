@@ -1,0 +1,157 @@
+//! The web server (axum): the search page, the document view, the JSON API and health check.
+//! [`app`] builds the router from an [`AppState`] so tests drive it without a socket;
+//! [`serve`] binds, watches the index for a new generation and shuts down on Ctrl-C/SIGTERM.
+//! Nothing outside this module imports axum.
+
+mod pages;
+
+use crate::search::{Engine, MAX_LIMIT, SearchRequest};
+use crate::wire::{ApiError, SearchResponse};
+use arc_swap::ArcSwap;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use axum::Router;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// What every handler shares: the engine of the live index generation, swapped when a new
+/// generation appears.
+pub struct AppState {
+    pub engine: ArcSwap<Engine>,
+    pub index_dir: PathBuf,
+}
+
+impl AppState {
+    pub fn new(engine: Engine, index_dir: PathBuf) -> Arc<AppState> {
+        Arc::new(AppState { engine: ArcSwap::from_pointee(engine), index_dir })
+    }
+
+    /// Opens the live generation again if `CURRENT` points elsewhere than the engine in use.
+    /// Returns true when it swapped. A generation that fails to open leaves the old one serving.
+    pub fn refresh(&self) -> bool {
+        let current = crate::store::current_generation(&self.index_dir);
+        if current.as_deref() == Some(self.engine.load().generation.as_str()) || current.is_none() {
+            return false;
+        }
+        match Engine::open(&self.index_dir) {
+            Ok(engine) => {
+                tracing::info!("serving index generation {}", engine.generation);
+                self.engine.store(Arc::new(engine));
+                true
+            }
+            Err(e) => {
+                tracing::warn!("new index generation not usable yet: {e}");
+                false
+            }
+        }
+    }
+}
+
+pub type Shared = Arc<AppState>;
+
+/// The router with every route and the protective layers.
+pub fn app(state: Shared) -> Router {
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    Router::new()
+        .route("/", get(pages::search_page))
+        .route("/dok/{*path}", get(pages::document_page))
+        .route("/api/search", get(api_search))
+        .route("/healthz", get(healthz))
+        .route("/static/{file}", get(pages::static_file))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(|_| pages::error_response(StatusCode::INTERNAL_SERVER_ERROR)))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+}
+
+async fn healthz(State(state): State<Shared>) -> Response {
+    let n = state.engine.load().num_sections();
+    (StatusCode::OK, format!("ok: {n} sections\n")).into_response()
+}
+
+/// Runs a search off the async threads.
+pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResponse {
+    let engine = state.engine.load_full();
+    let query = req.query.clone();
+    tokio::task::spawn_blocking(move || engine.search(&req)).await.unwrap_or_else(|e| {
+        tracing::error!("search task failed: {e}");
+        SearchResponse { query, total: 0, took_ms: 0.0, hits: vec![], cards: vec![] }
+    })
+}
+
+fn bad_request(msg: impl Into<String>) -> Response {
+    (StatusCode::BAD_REQUEST, Json(ApiError { error: msg.into() })).into_response()
+}
+
+/// Parses `limit`: absent → 10; not a positive integer → error; above [`MAX_LIMIT`] → capped.
+pub fn parse_limit(raw: Option<&str>) -> Result<usize, String> {
+    match raw {
+        None => Ok(10),
+        Some(s) => match s.trim().parse::<usize>() {
+            Ok(0) => Err("limit must be at least 1".into()),
+            Ok(n) => Ok(n.min(MAX_LIMIT)),
+            Err(_) => Err(format!("limit must be a whole number between 1 and {MAX_LIMIT}")),
+        },
+    }
+}
+
+async fn api_search(State(state): State<Shared>, params: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>) -> Response {
+    let Ok(Query(params)) = params else {
+        return bad_request("the query string could not be read");
+    };
+    let limit = match parse_limit(params.get("limit").map(String::as_str)) {
+        Ok(l) => l,
+        Err(e) => return bad_request(e),
+    };
+    let q = params.get("q").cloned().unwrap_or_default();
+    let mut resp = Json(run_search(&state, SearchRequest::new(q, limit)).await).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// Binds `addr` and serves until Ctrl-C or SIGTERM, switching to new index generations as
+/// `vagvisare index` produces them (commits inside a generation are picked up by the reader).
+pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("Vägvisare serves at http://{}", listener.local_addr()?);
+    eprintln!("Vägvisare: http://{}", listener.local_addr()?);
+    let watcher = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(700));
+        loop {
+            tick.tick().await;
+            let s = watcher.clone();
+            let _ = tokio::task::spawn_blocking(move || s.refresh()).await;
+        }
+    });
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,246 @@
+//! Server-rendered HTML pages (askama templates in `web/templates`, compiled into the binary,
+//! auto-escaped) and the embedded static assets. Every page works without JavaScript.
+
+use super::{Shared, run_search};
+use crate::document::{Kind, Meta, RelPath};
+use crate::search::SearchRequest;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use std::collections::HashMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+const PAGE_SIZE: usize = 10;
+const EXAMPLES: &[&str] = &[
+    "reserverade kontrakt",
+    "direktupphandlingsgräns",
+    "4 kap. 18 § LOU",
+    "idéburet offentligt partnerskap",
+    "30 procent",
+];
+
+pub struct HitView {
+    pub url: String,
+    pub title: String,
+    pub section: Option<String>,
+    pub snippet: String,
+    pub path: String,
+    pub kind_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    query: String,
+    total: u64,
+    took: String,
+    hits: Vec<HitView>,
+    examples: &'static [&'static str],
+    sections: u64,
+    first_rank: usize,
+    prev_page: Option<usize>,
+    next_page: Option<usize>,
+}
+
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!("template error: {e}");
+            error_response(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+}
+
+/// Percent-encodes a corpus path for use in a URL path (keeps `/`).
+pub fn path_url(path: &str) -> String {
+    const SET: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(path, SET).to_string()
+}
+
+fn kind_label(kind: &str) -> String {
+    match kind {
+        "markdown" => Kind::Markdown.label(),
+        "html" => Kind::Html.label(),
+        "pdf" => Kind::Pdf.label(),
+        _ => Kind::Text.label(),
+    }
+    .to_string()
+}
+
+pub async fn search_page(State(state): State<Shared>, Query(params): Query<HashMap<String, String>>) -> Response {
+    let query = params.get("q").map(|q| q.trim().to_string()).unwrap_or_default();
+    let page = params.get("sida").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).clamp(1, 50);
+    let sections = state.engine.load().num_sections();
+    let mut view = SearchPage {
+        query: query.clone(),
+        total: 0,
+        took: String::new(),
+        hits: vec![],
+        examples: EXAMPLES,
+        sections,
+        first_rank: (page - 1) * PAGE_SIZE + 1,
+        prev_page: None,
+        next_page: None,
+    };
+    if !query.is_empty() {
+        let mut req = SearchRequest::new(query, PAGE_SIZE);
+        req.offset = (page - 1) * PAGE_SIZE;
+        let res = run_search(&state, req).await;
+        view.total = res.total;
+        view.took = format!("{:.1}", res.took_ms);
+        view.hits = res
+            .hits
+            .into_iter()
+            .map(|h| HitView {
+                url: if h.anchor.is_empty() { format!("/dok/{}", path_url(&h.path)) } else { format!("/dok/{}#{}", path_url(&h.path), h.anchor) },
+                title: h.title,
+                section: h.section,
+                snippet: h.snippet,
+                kind_label: kind_label(&h.kind),
+                path: h.path,
+            })
+            .collect();
+        view.prev_page = (page > 1).then(|| page - 1);
+        view.next_page = ((page * PAGE_SIZE) < res.total as usize && page < 50).then(|| page + 1);
+    }
+    render(&view)
+}
+
+pub struct Block {
+    pub list: bool,
+    pub text: String,
+    pub items: Vec<String>,
+}
+
+pub struct SectionView {
+    pub heading: Option<String>,
+    pub level: u8,
+    pub anchor: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    title: String,
+    path: String,
+    kind_label: String,
+    lang: String,
+    summary: Option<String>,
+    legal_refs: Vec<String>,
+    reviewed: Option<String>,
+    sources: Vec<String>,
+    sections: Vec<SectionView>,
+}
+
+/// Splits stored section text into paragraphs and bullet lists.
+fn blocks(text: &str) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for para in text.split("\n\n") {
+        let para = para.trim();
+        if para.is_empty() {
+            continue;
+        }
+        if let Some(item) = para.strip_prefix("• ") {
+            let item = item.split_whitespace().collect::<Vec<_>>().join(" ");
+            match out.last_mut() {
+                Some(b) if b.list => b.items.push(item),
+                _ => out.push(Block { list: true, text: String::new(), items: vec![item] }),
+            }
+        } else {
+            out.push(Block { list: false, text: para.split_whitespace().collect::<Vec<_>>().join(" "), items: vec![] });
+        }
+    }
+    out
+}
+
+pub async fn document_page(State(state): State<Shared>, Path(raw): Path<String>) -> Response {
+    let Some(path) = RelPath::parse(&raw) else {
+        return error_page(StatusCode::NOT_FOUND, "Sidan finns inte", "Dokumentet du söker finns inte i Vägvisare.");
+    };
+    let engine = state.engine.load_full();
+    let found = tokio::task::spawn_blocking(move || {
+        let searcher = engine.reader.searcher();
+        let f = &engine.fields;
+        let q = TermQuery::new(Term::from_field_text(f.path, path.as_str()), IndexRecordOption::Basic);
+        let top = searcher.search(&q, &TopDocs::with_limit(100_000).order_by_score()).ok()?;
+        let mut docs: Vec<TantivyDocument> = top.into_iter().filter_map(|(_, a)| searcher.doc(a).ok()).collect();
+        let ord = |d: &TantivyDocument| d.get_first(f.ord).and_then(|v| v.as_u64()).unwrap_or(0);
+        docs.sort_by_key(ord);
+        let first = docs.first()?;
+        let text = |d: &TantivyDocument, field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let meta: Meta = text(first, f.meta).and_then(|m| serde_json::from_str(&m).ok()).unwrap_or_default();
+        let lang = text(first, f.lang).unwrap_or_else(|| "sv".into());
+        let body_f = if lang == "en" { f.body_en } else { f.body_sv };
+        let sections = docs
+            .iter()
+            .map(|d| {
+                let level = d.get_first(f.level).and_then(|v| v.as_u64()).unwrap_or(0) as u8;
+                SectionView {
+                    heading: text(d, f.heading),
+                    level: level.clamp(2, 6),
+                    anchor: text(d, f.anchor).unwrap_or_default(),
+                    blocks: blocks(&text(d, body_f).unwrap_or_default()),
+                }
+            })
+            .filter(|s| s.heading.is_some() || !s.blocks.is_empty())
+            .collect();
+        Some(DocumentPage {
+            title: text(first, f.title).unwrap_or_default(),
+            path: path.to_string(),
+            kind_label: kind_label(&text(first, f.kind).unwrap_or_default()),
+            lang,
+            summary: meta.summary,
+            legal_refs: meta.legal_refs,
+            reviewed: meta.reviewed,
+            sources: meta.sources,
+            sections,
+        })
+    })
+    .await
+    .ok()
+    .flatten();
+    match found {
+        Some(page) => render(&page),
+        None => error_page(StatusCode::NOT_FOUND, "Sidan finns inte", "Dokumentet du söker finns inte i Vägvisare."),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    heading: &'a str,
+    message: &'a str,
+}
+
+pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
+    let body = ErrorPage { heading, message }.render().unwrap_or_else(|_| heading.to_string());
+    (status, Html(body)).into_response()
+}
+
+pub fn error_response(status: StatusCode) -> Response {
+    error_page(status, "Något gick fel", "Ett oväntat fel inträffade. Försök igen om en stund.")
+}
+
+pub async fn not_found() -> Response {
+    error_page(StatusCode::NOT_FOUND, "Sidan finns inte", "Adressen finns inte i Vägvisare.")
+}
+
+/// Assets are compiled into the binary, so `serve` runs from any directory.
+pub async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, mime): (&'static str, &str) = match file.as_str() {
+        "style.css" => (include_str!("../../web/static/style.css"), "text/css; charset=utf-8"),
+        "enhance.js" => (include_str!("../../web/static/enhance.js"), "text/javascript; charset=utf-8"),
+        _ => return not_found().await,
+    };
+    let mut resp = body.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_str(mime).expect("static mime"));
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    resp
+}

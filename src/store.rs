@@ -1,0 +1,163 @@
+//! The index directory's layout, shared by the writer (`indexer`) and the readers (`search`,
+//! `server`):
+//!
+//! ```text
+//! index/README.md          committed; says what the folder is
+//! index/CURRENT            name of the live generation, replaced atomically (temp + rename)
+//! index/gen-000007/        a tantivy index plus manifest.json (the files it was built from)
+//! index/.writer.lock       held (flock) by the one process writing
+//! ```
+//!
+//! Incremental updates commit into the live generation; a full rebuild (new analyzer or schema,
+//! or a damaged index) builds a new generation beside it and then flips `CURRENT`, so readers
+//! always have a complete index to open.
+
+use crate::analysis;
+use crate::indexer::schema::{self, Fields, SCHEMA_VERSION};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use tantivy::Index;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("no index at {0}; build it with `vagvisare index` (or start `vagvisare serve`, which builds it)")]
+    Missing(PathBuf),
+    #[error("the index at {path} cannot be opened: {reason}; rebuild it with `vagvisare index`")]
+    Broken { path: PathBuf, reason: String },
+    #[error("the index at {0} was built by another version of vagvisare; rebuild it with `vagvisare index`")]
+    Outdated(PathBuf),
+    #[error("the index at {0} is locked by another `vagvisare index` or `serve` run; wait for it to finish")]
+    Locked(PathBuf),
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+}
+
+fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
+    let context = context.into();
+    move |source| StoreError::Io { context, source }
+}
+
+/// What the indexer writes into each commit's payload, to tell whether an index fits this binary.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Payload {
+    pub schema: u32,
+    pub analyzer: u32,
+}
+
+impl Payload {
+    pub fn current() -> Payload {
+        Payload { schema: SCHEMA_VERSION, analyzer: analysis::ANALYZER_VERSION }
+    }
+}
+
+/// An opened generation with its analyzers registered.
+pub struct Opened {
+    pub index: Index,
+    pub fields: Fields,
+    pub dir: PathBuf,
+    pub generation: String,
+}
+
+/// The name of the live generation, if any.
+pub fn current_generation(index_dir: &Path) -> Option<String> {
+    let s = std::fs::read_to_string(index_dir.join("CURRENT")).ok()?;
+    let name = s.trim().to_string();
+    let valid = name.starts_with("gen-") && name[4..].chars().all(|c| c.is_ascii_digit());
+    valid.then_some(name)
+}
+
+/// Opens the live generation for reading, checking that it was built by this version.
+pub fn open_current(index_dir: &Path) -> Result<Opened, StoreError> {
+    let generation = current_generation(index_dir).ok_or_else(|| StoreError::Missing(index_dir.to_path_buf()))?;
+    open_generation(index_dir, &generation)
+}
+
+/// Opens one generation and checks its payload and schema.
+pub fn open_generation(index_dir: &Path, generation: &str) -> Result<Opened, StoreError> {
+    let dir = index_dir.join(generation);
+    let broken = |reason: String| StoreError::Broken { path: dir.clone(), reason };
+    let index = Index::open_in_dir(&dir).map_err(|e| broken(e.to_string()))?;
+    let metas = index.load_metas().map_err(|e| broken(e.to_string()))?;
+    let payload: Option<Payload> = metas.payload.as_deref().and_then(|p| serde_json::from_str(p).ok());
+    if payload != Some(Payload::current()) {
+        return Err(StoreError::Outdated(dir));
+    }
+    let (expected, _) = schema::build();
+    if index.schema() != expected {
+        return Err(StoreError::Outdated(dir));
+    }
+    analysis::register(&index);
+    let fields = Fields::from_schema(&index.schema()).map_err(|e| broken(e.to_string()))?;
+    Ok(Opened { index, fields, dir, generation: generation.to_string() })
+}
+
+/// The next unused generation name.
+pub fn next_generation(index_dir: &Path) -> String {
+    let max = std::fs::read_dir(index_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.strip_prefix("gen-")?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("gen-{:06}", max + 1)
+}
+
+/// Points `CURRENT` at `generation`: temp file, fsync, rename, fsync of the directory.
+pub fn set_current(index_dir: &Path, generation: &str) -> Result<(), StoreError> {
+    write_atomic(&index_dir.join("CURRENT"), format!("{generation}\n").as_bytes())
+}
+
+/// Writes a file so that readers see either the old or the new content, never a torn one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
+    let mut f = File::create(&tmp).map_err(io(format!("writing {}", tmp.display())))?;
+    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(io(format!("writing {}", tmp.display())))?;
+    std::fs::rename(&tmp, path).map_err(io(format!("replacing {}", path.display())))?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Removes generations other than the live one and the one before it (a reader may still be
+/// finishing on that one).
+pub fn prune_generations(index_dir: &Path, keep: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(index_dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with("gen-") && !keep.contains(&name.as_str()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// The exclusive writer lock on an index directory; released when dropped or when the
+/// process dies (it is an OS file lock, never a marker file to clean up).
+pub struct WriterLock {
+    _file: File,
+}
+
+pub fn lock_writer(index_dir: &Path) -> Result<WriterLock, StoreError> {
+    std::fs::create_dir_all(index_dir).map_err(io(format!("creating index directory {}", index_dir.display())))?;
+    let path = index_dir.join(".writer.lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(format!("opening {}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(WriterLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(index_dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io { context: format!("locking {}", path.display()), source: e }),
+    }
+}

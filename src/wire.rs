@@ -1,0 +1,46 @@
+//! The JSON types of the command-line and HTTP contract (`search --json` and `/api/search`
+//! print exactly these). Field names and meanings are fixed by `CONTRACT.md`; extra fields are
+//! allowed, removing or renaming one is not.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    /// The query as given.
+    pub query: String,
+    /// Number of matching sections.
+    pub total: u64,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    pub cards: Vec<CardRef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    /// Corpus-relative path with forward slashes.
+    pub path: String,
+    pub title: String,
+    /// Heading trail of the matching section, or null.
+    pub section: Option<String>,
+    pub score: f32,
+    /// Plain text, HTML-escaped; only `<mark>`…`</mark>` is markup.
+    pub snippet: String,
+    /// Extra: the section's anchor id in the document view (`/dok/<path>#<anchor>`).
+    pub anchor: String,
+    /// Extra: markdown, html, pdf or text.
+    pub kind: String,
+    /// Extra: sv or en.
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CardRef {
+    pub id: String,
+    pub title: String,
+}
+
+/// The body of every 4xx answer of the API.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ApiError {
+    pub error: String,
+}
