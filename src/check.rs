@@ -10,13 +10,38 @@ use std::path::{Path, PathBuf};
 
 /// The fixed topic list documents are tagged with.
 pub const TOPICS: &[&str] = &[
-    "upphandling", "direktupphandling", "troskelvarden", "sociala-hansyn", "reserverade-kontrakt", "iop",
-    "ideburna", "register", "sociala-foretag", "statsstod", "lov", "bidrag", "innovation", "overprovning",
-    "workshop", "ordlista", "regionalt", "eu",
+    "upphandling",
+    "direktupphandling",
+    "troskelvarden",
+    "sociala-hansyn",
+    "reserverade-kontrakt",
+    "iop",
+    "ideburna",
+    "register",
+    "sociala-foretag",
+    "statsstod",
+    "lov",
+    "bidrag",
+    "innovation",
+    "overprovning",
+    "workshop",
+    "ordlista",
+    "regionalt",
+    "eu",
 ];
 pub const AUDIENCES: &[&str] = &["procurer", "organisation", "facilitator"];
-const KNOWN_KEYS: &[&str] =
-    &["title", "summary", "topics", "audience", "language", "legal_refs", "reviewed", "sources", "description", "lang"];
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "topics",
+    "audience",
+    "language",
+    "legal_refs",
+    "reviewed",
+    "sources",
+    "description",
+    "lang",
+];
 /// A review older than this many days is reported.
 pub const STALE_AFTER_DAYS: i64 = 365;
 
@@ -52,24 +77,50 @@ pub fn check(corpus: &Path, today: i64) -> Vec<Problem> {
     let mut problems = Vec::new();
     let (files, walk_problems) = ingest::walk(corpus);
     for (path, reason) in walk_problems {
-        problems.push(Problem { severity: Severity::Error, file: path, line: None, message: reason });
+        problems.push(Problem {
+            severity: Severity::Error,
+            file: path,
+            line: None,
+            message: reason,
+        });
     }
     for file in &files {
         let mut push = |severity, line, message: String| {
-            problems.push(Problem { severity, file: file.abs.clone(), line, message })
+            problems.push(Problem {
+                severity,
+                file: file.abs.clone(),
+                line,
+                message,
+            })
         };
         match file.kind {
             Kind::Markdown => match std::fs::read_to_string(&file.abs) {
-                Err(e) => push(Severity::Error, None, format!("cannot read as UTF-8 text: {e}")),
+                Err(e) => push(
+                    Severity::Error,
+                    None,
+                    format!("cannot read as UTF-8 text: {e}"),
+                ),
                 Ok(text) => {
                     let split = frontmatter::split(&text);
                     if let Some((block, format)) = split.block {
                         match frontmatter::parse(block, format) {
-                            Err(e) => push(Severity::Error, Some(1), format!("front matter does not parse: {e}")),
+                            Err(e) => push(
+                                Severity::Error,
+                                Some(1),
+                                format!("front matter does not parse: {e}"),
+                            ),
                             Ok((meta, raw)) => {
-                                for key in raw.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str())) {
-                                    let line = block.lines().position(|l| l.trim_start().starts_with(key.as_str())).map(|i| i + 2);
-                                    push(Severity::Warning, line, format!("unknown front matter key `{key}`"));
+                                for key in raw.keys().filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+                                {
+                                    let line = block
+                                        .lines()
+                                        .position(|l| l.trim_start().starts_with(key.as_str()))
+                                        .map(|i| i + 2);
+                                    push(
+                                        Severity::Warning,
+                                        line,
+                                        format!("unknown front matter key `{key}`"),
+                                    );
                                 }
                                 for (sev, msg) in validate(&meta, today) {
                                     push(sev, Some(1), msg);
@@ -84,7 +135,9 @@ pub fn check(corpus: &Path, today: i64) -> Vec<Problem> {
                     push(Severity::Error, None, "cannot read the file".into());
                     continue;
                 };
-                let head_end = find(&bytes, b"</head>").unwrap_or(bytes.len()).min(256 * 1024);
+                let head_end = find(&bytes, b"</head>")
+                    .unwrap_or(bytes.len())
+                    .min(256 * 1024);
                 let head = ingest::html::decode(&bytes[..head_end]);
                 let meta = ingest::html::meta_of_head(&head);
                 if meta != Meta::default() {
@@ -99,13 +152,28 @@ pub fn check(corpus: &Path, today: i64) -> Vec<Problem> {
     // Sidecars: valid, and next to an existing file.
     for entry in walkdir::WalkDir::new(corpus).into_iter().flatten() {
         let name = entry.file_name().to_string_lossy();
-        let Some(target) = name.strip_suffix(".meta.yaml") else { continue };
+        let Some(target) = name.strip_suffix(".meta.yaml") else {
+            continue;
+        };
         let file = entry.path().to_path_buf();
-        let mut push = |severity, message: String| problems.push(Problem { severity, file: file.clone(), line: None, message });
+        let mut push = |severity, message: String| {
+            problems.push(Problem {
+                severity,
+                file: file.clone(),
+                line: None,
+                message,
+            })
+        };
         if !entry.path().with_file_name(target).is_file() {
-            push(Severity::Error, format!("sidecar for `{target}`, which does not exist"));
+            push(
+                Severity::Error,
+                format!("sidecar for `{target}`, which does not exist"),
+            );
         }
-        match std::fs::read_to_string(entry.path()).map_err(|e| e.to_string()).and_then(|t| frontmatter::parse_yaml(&t)) {
+        match std::fs::read_to_string(entry.path())
+            .map_err(|e| e.to_string())
+            .and_then(|t| frontmatter::parse_yaml(&t))
+        {
             Err(e) => push(Severity::Error, format!("does not parse: {e}")),
             Ok((meta, _)) => {
                 for (sev, msg) in validate(&meta, today) {
@@ -118,7 +186,8 @@ pub fn check(corpus: &Path, today: i64) -> Vec<Problem> {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Rules for one document's metadata.
@@ -131,23 +200,43 @@ pub fn validate(meta: &Meta, today: i64) -> Vec<(Severity, String)> {
         out.push((Severity::Warning, "missing `summary`".into()));
     }
     for t in meta.topics.iter().filter(|t| !TOPICS.contains(&t.as_str())) {
-        out.push((Severity::Error, format!("unknown topic `{t}` (allowed: {})", TOPICS.join(", "))));
+        out.push((
+            Severity::Error,
+            format!("unknown topic `{t}` (allowed: {})", TOPICS.join(", ")),
+        ));
     }
-    for a in meta.audience.iter().filter(|a| !AUDIENCES.contains(&a.as_str())) {
-        out.push((Severity::Error, format!("unknown audience `{a}` (allowed: {})", AUDIENCES.join(", "))));
+    for a in meta
+        .audience
+        .iter()
+        .filter(|a| !AUDIENCES.contains(&a.as_str()))
+    {
+        out.push((
+            Severity::Error,
+            format!("unknown audience `{a}` (allowed: {})", AUDIENCES.join(", ")),
+        ));
     }
-    if let Some(l) = &meta.language {
-        if Lang::parse(l).is_none() {
-            out.push((Severity::Error, format!("unknown language `{l}` (use sv or en)")));
-        }
+    if let Some(l) = &meta.language
+        && Lang::parse(l).is_none()
+    {
+        out.push((
+            Severity::Error,
+            format!("unknown language `{l}` (use sv or en)"),
+        ));
     }
     match meta.reviewed.as_deref().map(|r| (r, parse_date(r))) {
         None => out.push((Severity::Warning, "missing `reviewed` date".into())),
-        Some((r, None)) => out.push((Severity::Error, format!("`reviewed` is not a date (YYYY-MM-DD): {r}"))),
-        Some((r, Some(d))) if today - d > STALE_AFTER_DAYS => {
-            out.push((Severity::Warning, format!("last reviewed {r}, more than 12 months ago")))
-        }
-        Some((r, Some(d))) if d > today + 1 => out.push((Severity::Error, format!("`reviewed` date {r} is in the future"))),
+        Some((r, None)) => out.push((
+            Severity::Error,
+            format!("`reviewed` is not a date (YYYY-MM-DD): {r}"),
+        )),
+        Some((r, Some(d))) if today - d > STALE_AFTER_DAYS => out.push((
+            Severity::Warning,
+            format!("last reviewed {r}, more than 12 months ago"),
+        )),
+        Some((r, Some(d))) if d > today + 1 => out.push((
+            Severity::Error,
+            format!("`reviewed` date {r} is in the future"),
+        )),
         _ => {}
     }
     out
@@ -156,7 +245,9 @@ pub fn validate(meta: &Meta, today: i64) -> Vec<(Severity, String)> {
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
 pub fn parse_date(s: &str) -> Option<i64> {
     let s = s.trim();
-    let s = s.get(..10).filter(|_| s.len() == 10 || s.as_bytes().get(10) == Some(&b'T'))?;
+    let s = s
+        .get(..10)
+        .filter(|_| s.len() == 10 || s.as_bytes().get(10) == Some(&b'T'))?;
     let mut parts = s.split('-');
     let y: i64 = parts.next()?.parse().ok()?;
     let m: i64 = parts.next()?.parse().ok()?;
@@ -180,7 +271,9 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 /// Today, in days since 1970-01-01 (UTC).
 pub fn today() -> i64 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     (secs / 86_400) as i64
 }
 
@@ -191,7 +284,10 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(parse_date("1970-01-01"), Some(0));
-        assert_eq!(parse_date("2026-11-27"), Some(days_from_civil(2026, 11, 27)));
+        assert_eq!(
+            parse_date("2026-11-27"),
+            Some(days_from_civil(2026, 11, 27))
+        );
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("igår"), None);
     }
@@ -209,9 +305,15 @@ mod tests {
             ..Meta::default()
         };
         assert!(validate(&good, today).is_empty());
-        let stale = Meta { reviewed: Some("2025-01-01".into()), ..good.clone() };
+        let stale = Meta {
+            reviewed: Some("2025-01-01".into()),
+            ..good.clone()
+        };
         assert_eq!(validate(&stale, today)[0].0, Severity::Warning);
-        let bad = Meta { topics: vec!["gissning".into()], ..good };
+        let bad = Meta {
+            topics: vec!["gissning".into()],
+            ..good
+        };
         assert_eq!(validate(&bad, today)[0].0, Severity::Error);
     }
 }

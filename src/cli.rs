@@ -14,7 +14,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "vagvisare", version, about = "Vägvisare: sök i vägledning om upphandling, IOP och reserverade kontrakt")]
+#[command(
+    name = "vagvisare",
+    version,
+    about = "Vägvisare: sök i vägledning om upphandling, IOP och reserverade kontrakt"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -111,7 +115,7 @@ impl LimitArgs {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(search_args_first(std::env::args_os().collect()));
     if !matches!(cli.command, Command::ExtractWorker { .. }) {
         init_logging();
     }
@@ -124,27 +128,84 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `search` takes its flags anywhere on the line and every other word as the query, even words
+/// that start with `-` (`vagvisare search -bygglov --json`): the flags are moved to the front
+/// and the words placed after `--`, so clap never mistakes query text for an option.
+fn search_args_first(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    if args.get(1).and_then(|a| a.to_str()) != Some("search") {
+        return args;
+    }
+    let mut flags: Vec<std::ffi::OsString> = args[..2].to_vec();
+    let mut words = Vec::new();
+    let mut rest = args[2..].iter();
+    while let Some(a) = rest.next() {
+        match a.to_str() {
+            Some("--") => {
+                words.extend(rest.by_ref().cloned());
+            }
+            Some("--json" | "-h" | "--help") => flags.push(a.clone()),
+            Some("--limit" | "--index") => {
+                flags.push(a.clone());
+                if let Some(v) = rest.next() {
+                    flags.push(v.clone());
+                }
+            }
+            Some(s) if s.starts_with("--limit=") || s.starts_with("--index=") => {
+                flags.push(a.clone())
+            }
+            _ => words.push(a.clone()),
+        }
+    }
+    flags.push("--".into());
+    flags.extend(words);
+    flags
+}
+
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("vagvisare=info,warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Index { dirs, limits, rebuild } => {
+        Command::Index {
+            dirs,
+            limits,
+            rebuild,
+        } => {
             let mut opts = index_options(&dirs, &limits)?;
             opts.force_rebuild = rebuild;
             run_index(&opts)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { index, limit, json, query } => search(&index, limit, json, &query.join(" ")),
+        Command::Search {
+            index,
+            limit,
+            json,
+            query,
+        } => match search(&index, limit, json, &query.join(" ")) {
+            Err(e)
+                if e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+            {
+                Ok(ExitCode::SUCCESS)
+            }
+            other => other,
+        },
         Command::Serve { dirs, limits, addr } => {
             let opts = index_options(&dirs, &limits)?;
             serve(&opts, &addr)
         }
         Command::Check { corpus } => check(&corpus),
-        Command::ExtractWorker { max_file_mb, max_html_kb } => {
+        Command::ExtractWorker {
+            max_file_mb,
+            max_html_kb,
+        } => {
             let limits = Limits {
                 max_file_bytes: max_file_mb * 1024 * 1024,
                 max_html_bytes: max_html_kb * 1024,
@@ -157,7 +218,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn index_options(dirs: &Dirs, limits: &LimitArgs) -> Result<Options> {
-    let mut opts = Options::new(&dirs.corpus, &dirs.index).context("cannot find the vagvisare executable")?;
+    let mut opts =
+        Options::new(&dirs.corpus, &dirs.index).context("cannot find the vagvisare executable")?;
     opts.limits = limits.limits();
     if let Some(j) = limits.jobs {
         opts.threads = j.max(1);
@@ -167,7 +229,9 @@ fn index_options(dirs: &Dirs, limits: &LimitArgs) -> Result<Options> {
 }
 
 fn run_index(opts: &Options) -> Result<indexer::IndexReport, IndexError> {
-    let report = indexer::run(opts, |s| eprintln!("vagvisare: {}: skipped: {}", s.path, s.reason))?;
+    let report = indexer::run(opts, |s| {
+        eprintln!("vagvisare: {}: skipped: {}", s.path, s.reason)
+    })?;
     eprintln!("{report}");
     Ok(report)
 }
@@ -191,13 +255,21 @@ fn search(index: &std::path::Path, limit: usize, json: bool, query: &str) -> Res
         writeln!(out, "Inga träffar för \"{query}\".")?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "{} träffar för \"{query}\" ({:.1} ms)\n", res.total, res.took_ms)?;
+    writeln!(
+        out,
+        "{} träffar för \"{query}\" ({:.1} ms)\n",
+        res.total, res.took_ms
+    )?;
     for (i, h) in res.hits.iter().enumerate() {
         writeln!(out, "{:>2}. {}", i + 1, h.title)?;
         if let Some(s) = &h.section {
             writeln!(out, "    {s}")?;
         }
-        let anchor = if h.anchor.is_empty() { String::new() } else { format!("#{}", h.anchor) };
+        let anchor = if h.anchor.is_empty() {
+            String::new()
+        } else {
+            format!("#{}", h.anchor)
+        };
         writeln!(out, "    {}{anchor}  (poäng {:.2})", h.path, h.score)?;
         writeln!(out, "    {}\n", plain_snippet(&h.snippet))?;
     }
@@ -218,12 +290,18 @@ fn plain_snippet(s: &str) -> String {
 
 fn serve(opts: &Options, addr: &str) -> Result<ExitCode> {
     if indexer::is_stale(&opts.corpus, &opts.index) {
-        eprintln!("vagvisare: building the index from {} …", opts.corpus.display());
+        eprintln!(
+            "vagvisare: building the index from {} …",
+            opts.corpus.display()
+        );
         run_index(opts)?;
     }
     let engine = Engine::open(&opts.index)?;
     let state = crate::server::AppState::new(engine, opts.index.clone());
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     rt.block_on(crate::server::serve(state, addr))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -233,11 +311,18 @@ fn check(corpus: &std::path::Path) -> Result<ExitCode> {
         anyhow::bail!("corpus folder {} does not exist", corpus.display());
     }
     let problems = check::check(corpus, check::today());
-    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
     let warnings = problems.len() - errors;
     for p in &problems {
         println!("{p}");
     }
     println!("{errors} errors, {warnings} warnings");
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -35,7 +35,9 @@ impl RelPath {
         if s.is_empty() || s.contains('\\') || s.contains('\0') || s.starts_with('/') {
             return None;
         }
-        let ok = s.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+        let ok = s
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
         if !ok || s.contains(':') && s.split('/').next().is_some_and(|f| f.ends_with(':')) {
             return None;
         }
@@ -249,11 +251,7 @@ impl AnchorSet {
         let base = slugify(heading);
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
-        if *n == 1 {
-            base
-        } else {
-            format!("{base}-{n}")
-        }
+        if *n == 1 { base } else { format!("{base}-{n}") }
     }
 }
 
@@ -266,7 +264,10 @@ mod tests {
         for (input, expected) in [
             ("Reserverade kontrakt", "reserverade-kontrakt"),
             ("18 §", "18"),
-            ("När är IOP inte upphandling?", "nar-ar-iop-inte-upphandling"),
+            (
+                "När är IOP inte upphandling?",
+                "nar-ar-iop-inte-upphandling",
+            ),
             ("Idéburen – vad är det?", "ideburen-vad-ar-det"),
             ("§§§", "avsnitt"),
         ] {
@@ -281,11 +282,21 @@ mod tests {
     fn relpaths() {
         assert!(RelPath::parse("iop/grunder.md").is_some());
         assert!(RelPath::parse("idéburna/lag.md").is_some());
-        for bad in ["../etc/passwd", "/etc/passwd", "a/../b", "a//b", "a\\b", "C:/x", ""] {
+        for bad in [
+            "../etc/passwd",
+            "/etc/passwd",
+            "a/../b",
+            "a//b",
+            "a\\b",
+            "C:/x",
+            "",
+        ] {
             assert!(RelPath::parse(bad).is_none(), "{bad}");
         }
         assert_eq!(
-            RelPath::from_relative(Path::new("./a/b.md")).unwrap().as_str(),
+            RelPath::from_relative(Path::new("./a/b.md"))
+                .unwrap()
+                .as_str(),
             "a/b.md"
         );
     }

@@ -23,16 +23,25 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("no index at {0}; build it with `vagvisare index` (or start `vagvisare serve`, which builds it)")]
+    #[error(
+        "no index at {0}; build it with `vagvisare index` (or start `vagvisare serve`, which builds it)"
+    )]
     Missing(PathBuf),
     #[error("the index at {path} cannot be opened: {reason}; rebuild it with `vagvisare index`")]
     Broken { path: PathBuf, reason: String },
-    #[error("the index at {0} was built by another version of vagvisare; rebuild it with `vagvisare index`")]
+    #[error(
+        "the index at {0} was built by another version of vagvisare; rebuild it with `vagvisare index`"
+    )]
     Outdated(PathBuf),
-    #[error("the index at {0} is locked by another `vagvisare index` or `serve` run; wait for it to finish")]
+    #[error(
+        "the index at {0} is locked by another `vagvisare index` or `serve` run; wait for it to finish"
+    )]
     Locked(PathBuf),
     #[error("{context}: {source}")]
-    Io { context: String, source: std::io::Error },
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
 }
 
 fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
@@ -49,7 +58,10 @@ pub struct Payload {
 
 impl Payload {
     pub fn current() -> Payload {
-        Payload { schema: SCHEMA_VERSION, analyzer: analysis::ANALYZER_VERSION }
+        Payload {
+            schema: SCHEMA_VERSION,
+            analyzer: analysis::ANALYZER_VERSION,
+        }
     }
 }
 
@@ -71,17 +83,24 @@ pub fn current_generation(index_dir: &Path) -> Option<String> {
 
 /// Opens the live generation for reading, checking that it was built by this version.
 pub fn open_current(index_dir: &Path) -> Result<Opened, StoreError> {
-    let generation = current_generation(index_dir).ok_or_else(|| StoreError::Missing(index_dir.to_path_buf()))?;
+    let generation = current_generation(index_dir)
+        .ok_or_else(|| StoreError::Missing(index_dir.to_path_buf()))?;
     open_generation(index_dir, &generation)
 }
 
 /// Opens one generation and checks its payload and schema.
 pub fn open_generation(index_dir: &Path, generation: &str) -> Result<Opened, StoreError> {
     let dir = index_dir.join(generation);
-    let broken = |reason: String| StoreError::Broken { path: dir.clone(), reason };
+    let broken = |reason: String| StoreError::Broken {
+        path: dir.clone(),
+        reason,
+    };
     let index = Index::open_in_dir(&dir).map_err(|e| broken(e.to_string()))?;
     let metas = index.load_metas().map_err(|e| broken(e.to_string()))?;
-    let payload: Option<Payload> = metas.payload.as_deref().and_then(|p| serde_json::from_str(p).ok());
+    let payload: Option<Payload> = metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok());
     if payload != Some(Payload::current()) {
         return Err(StoreError::Outdated(dir));
     }
@@ -91,7 +110,12 @@ pub fn open_generation(index_dir: &Path, generation: &str) -> Result<Opened, Sto
     }
     analysis::register(&index);
     let fields = Fields::from_schema(&index.schema()).map_err(|e| broken(e.to_string()))?;
-    Ok(Opened { index, fields, dir, generation: generation.to_string() })
+    Ok(Opened {
+        index,
+        fields,
+        dir,
+        generation: generation.to_string(),
+    })
 }
 
 /// The next unused generation name.
@@ -100,7 +124,13 @@ pub fn next_generation(index_dir: &Path) -> String {
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| e.file_name().to_str()?.strip_prefix("gen-")?.parse::<u64>().ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_prefix("gen-")?
+                .parse::<u64>()
+                .ok()
+        })
         .max()
         .unwrap_or(0);
     format!("gen-{:06}", max + 1)
@@ -108,7 +138,10 @@ pub fn next_generation(index_dir: &Path) -> String {
 
 /// Points `CURRENT` at `generation`: temp file, fsync, rename, fsync of the directory.
 pub fn set_current(index_dir: &Path, generation: &str) -> Result<(), StoreError> {
-    write_atomic(&index_dir.join("CURRENT"), format!("{generation}\n").as_bytes())
+    write_atomic(
+        &index_dir.join("CURRENT"),
+        format!("{generation}\n").as_bytes(),
+    )
 }
 
 /// Writes a file so that readers see either the old or the new content, never a torn one.
@@ -120,7 +153,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         std::process::id()
     ));
     let mut f = File::create(&tmp).map_err(io(format!("writing {}", tmp.display())))?;
-    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(io(format!("writing {}", tmp.display())))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(io(format!("writing {}", tmp.display())))?;
     std::fs::rename(&tmp, path).map_err(io(format!("replacing {}", path.display())))?;
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
@@ -131,7 +166,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// Removes generations other than the live one and the one before it (a reader may still be
 /// finishing on that one).
 pub fn prune_generations(index_dir: &Path, keep: &[&str]) {
-    let Ok(entries) = std::fs::read_dir(index_dir) else { return };
+    let Ok(entries) = std::fs::read_dir(index_dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
         if name.starts_with("gen-") && !keep.contains(&name.as_str()) {
@@ -147,7 +184,10 @@ pub struct WriterLock {
 }
 
 pub fn lock_writer(index_dir: &Path) -> Result<WriterLock, StoreError> {
-    std::fs::create_dir_all(index_dir).map_err(io(format!("creating index directory {}", index_dir.display())))?;
+    std::fs::create_dir_all(index_dir).map_err(io(format!(
+        "creating index directory {}",
+        index_dir.display()
+    )))?;
     let path = index_dir.join(".writer.lock");
     let file = File::options()
         .create(true)
@@ -158,6 +198,9 @@ pub fn lock_writer(index_dir: &Path) -> Result<WriterLock, StoreError> {
     match file.try_lock() {
         Ok(()) => Ok(WriterLock { _file: file }),
         Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(index_dir.to_path_buf())),
-        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io { context: format!("locking {}", path.display()), source: e }),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io {
+            context: format!("locking {}", path.display()),
+            source: e,
+        }),
     }
 }

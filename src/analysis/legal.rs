@@ -7,22 +7,28 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static CHAPTER_SECTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?\s*(\d{1,3})\s*([a-z])?\s*§").expect("valid regex")
+    Regex::new(r"(?i)\b(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?\s*(\d{1,3})\s*([a-z])?\s*§")
+        .expect("valid regex")
 });
-static COLON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,2})\s?([a-z])?:(\d{1,3})\s?([a-z])?\b").expect("valid regex"));
+static COLON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})\s?([a-z])?:(\d{1,3})\s?([a-z])?\b").expect("valid regex")
+});
 static CHAPTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(\d{1,2})\s*([a-z])?\s*kap\b").expect("valid regex"));
 static SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:^|\s)(\d{1,3})\s*([a-z])?\s*§\s*$").expect("valid regex"));
-static LAW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(LOU|LUF|LUK|LUFS|LOV)\b").expect("valid regex"));
+static LAW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(LOU|LUF|LUK|LUFS|LOV)\b").expect("valid regex"));
 
 /// The law abbreviations we recognise, with the titles of the statutes they stand for.
 pub const LAWS: &[(&str, &str)] = &[
     ("lou", "lag om offentlig upphandling"),
     ("luf", "lag om upphandling inom försörjningssektorerna"),
     ("luk", "lag om upphandling av koncessioner"),
-    ("lufs", "lag om upphandling på försvars- och säkerhetsområdet"),
+    (
+        "lufs",
+        "lag om upphandling på försvars- och säkerhetsområdet",
+    ),
     ("lov", "lag om valfrihetssystem"),
 ];
 
@@ -39,9 +45,14 @@ fn key(ch: &str, ch_letter: Option<&str>, sec: &str, sec_letter: Option<&str>) -
 /// The law a statute's title names, e.g. "Lag (2016:1145) om offentlig upphandling" → "lou".
 pub fn law_of_title(title: &str) -> Option<&'static str> {
     let t = title.to_lowercase();
-    let t = t.replace(|c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ':', "");
+    let t = t.replace(
+        |c: char| c == '(' || c == ')' || c.is_ascii_digit() || c == ':',
+        "",
+    );
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    LAWS.iter().find(|(_, name)| t.starts_with(name) || t == *name).map(|(abbr, _)| *abbr)
+    LAWS.iter()
+        .find(|(_, name)| t.starts_with(name) || t == *name)
+        .map(|(abbr, _)| *abbr)
 }
 
 /// References written in free text (or a query): keys for each, law-qualified when a law
@@ -59,12 +70,22 @@ pub fn references(text: &str) -> Vec<String> {
     };
     for c in CHAPTER_SECTION.captures_iter(text) {
         let m = c.get(0).expect("whole match");
-        let k = key(&c[1], c.get(2).map(|m| m.as_str()), &c[3], c.get(4).map(|m| m.as_str()));
+        let k = key(
+            &c[1],
+            c.get(2).map(|m| m.as_str()),
+            &c[3],
+            c.get(4).map(|m| m.as_str()),
+        );
         push(k, m.start(), m.end());
     }
     for c in COLON.captures_iter(text) {
         let m = c.get(0).expect("whole match");
-        let k = key(&c[1], c.get(2).map(|m| m.as_str()), &c[3], c.get(4).map(|m| m.as_str()));
+        let k = key(
+            &c[1],
+            c.get(2).map(|m| m.as_str()),
+            &c[3],
+            c.get(4).map(|m| m.as_str()),
+        );
         push(k, m.start(), m.end());
     }
     out.sort();
@@ -75,8 +96,16 @@ pub fn references(text: &str) -> Vec<String> {
 /// The provision a statute section *is*, from its heading trail: a trail holding "4 kap. ..."
 /// and "18 §" gives `4:18` (and `lou/4:18` when the statute's law is known).
 pub fn provision_of_trail(trail: &[String], law: Option<&str>) -> Vec<String> {
-    let chapter = trail.iter().find_map(|h| CHAPTER.captures(h).map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string()))));
-    let section = trail.iter().rev().find_map(|h| SECTION.captures(h).map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string()))));
+    let chapter = trail.iter().find_map(|h| {
+        CHAPTER
+            .captures(h)
+            .map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string())))
+    });
+    let section = trail.iter().rev().find_map(|h| {
+        SECTION
+            .captures(h)
+            .map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string())))
+    });
     match (chapter, section) {
         (Some((ch, chl)), Some((sec, secl))) => {
             let k = key(&ch, chl.as_deref(), &sec, secl.as_deref());
@@ -110,12 +139,27 @@ mod tests {
 
     #[test]
     fn trails() {
-        let trail: Vec<String> =
-            ["4 kap. Allmänna bestämmelser", "Reserverade kontrakt", "18 §"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(provision_of_trail(&trail, Some("lou")), vec!["4:18", "lou/4:18"]);
-        let trail: Vec<String> = ["19 a kap. Direktupphandling", "1 §"].iter().map(|s| s.to_string()).collect();
+        let trail: Vec<String> = [
+            "4 kap. Allmänna bestämmelser",
+            "Reserverade kontrakt",
+            "18 §",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            provision_of_trail(&trail, Some("lou")),
+            vec!["4:18", "lou/4:18"]
+        );
+        let trail: Vec<String> = ["19 a kap. Direktupphandling", "1 §"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(provision_of_trail(&trail, None), vec!["19a:1"]);
         assert_eq!(law_of_title("Lag om offentlig upphandling"), Some("lou"));
-        assert_eq!(law_of_title("Lag (2016:1146) om upphandling inom försörjningssektorerna"), Some("luf"));
+        assert_eq!(
+            law_of_title("Lag (2016:1146) om upphandling inom försörjningssektorerna"),
+            Some("luf")
+        );
     }
 }

@@ -14,8 +14,8 @@ pub mod legal;
 
 use std::mem;
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Bump when any analyzer changes: the indexer then rebuilds the index by itself.
@@ -84,7 +84,10 @@ pub struct SwedishFold;
 impl TokenFilter for SwedishFold {
     type Tokenizer<T: Tokenizer> = SwedishFoldWrapper<T>;
     fn transform<T: Tokenizer>(self, inner: T) -> SwedishFoldWrapper<T> {
-        SwedishFoldWrapper { inner, buf: String::new() }
+        SwedishFoldWrapper {
+            inner,
+            buf: String::new(),
+        }
     }
 }
 
@@ -98,7 +101,10 @@ impl<T: Tokenizer> Tokenizer for SwedishFoldWrapper<T> {
     type TokenStream<'a> = SwedishFoldStream<'a, T::TokenStream<'a>>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         self.buf.clear();
-        SwedishFoldStream { tail: self.inner.token_stream(text), buf: &mut self.buf }
+        SwedishFoldStream {
+            tail: self.inner.token_stream(text),
+            buf: &mut self.buf,
+        }
     }
 }
 
@@ -169,7 +175,10 @@ mod tests {
     use super::*;
 
     fn check(mut analyzer: TextAnalyzer, input: &str, expected: &[&str]) {
-        let got: Vec<String> = tokens(&mut analyzer, input).into_iter().map(|(_, t)| t).collect();
+        let got: Vec<String> = tokens(&mut analyzer, input)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
         assert_eq!(got, expected, "{input}");
     }
 

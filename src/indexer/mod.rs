@@ -32,7 +32,10 @@ pub enum IndexError {
     #[error("corpus folder {0} does not exist or is not a folder")]
     NoCorpus(PathBuf),
     #[error("index error in {path}: {source}")]
-    Tantivy { path: PathBuf, source: tantivy::TantivyError },
+    Tantivy {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
 }
 
 /// What to index and how.
@@ -58,7 +61,9 @@ impl Options {
             index: index.into(),
             limits: Limits::default(),
             worker_exe: std::env::current_exe()?,
-            threads: std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4),
+            threads: std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .clamp(1, 4),
             progress: false,
             force_rebuild: false,
         })
@@ -105,24 +110,37 @@ impl std::fmt::Display for IndexReport {
 /// Whether the index needs a run: missing, outdated, or the corpus differs from the manifest.
 /// Compares file metadata only (no hashing), so it is cheap enough to run at server start.
 pub fn is_stale(corpus: &Path, index_dir: &Path) -> bool {
-    let Ok(opened) = store::open_current(index_dir) else { return true };
+    let Ok(opened) = store::open_current(index_dir) else {
+        return true;
+    };
     let manifest = Manifest::load(&opened.dir);
     let (files, _) = ingest::walk(corpus);
     if files.len() != manifest.files.len() {
         return true;
     }
-    files.iter().any(|f| match (manifest.files.get(&f.rel), manifest::stat(&f.abs)) {
-        (Some(e), Ok((size, mtime))) => e.size != size || e.mtime_ns != mtime,
-        _ => true,
-    })
+    files.iter().any(
+        |f| match (manifest.files.get(&f.rel), manifest::stat(&f.abs)) {
+            (Some(e), Ok((size, mtime))) => e.size != size || e.mtime_ns != mtime,
+            _ => true,
+        },
+    )
 }
 
 enum Plan {
-    Extract { file: SourceFile, size: u64, mtime: i128, hash: String, existed: bool },
+    Extract {
+        file: SourceFile,
+        size: u64,
+        mtime: i128,
+        hash: String,
+        existed: bool,
+    },
 }
 
 /// Runs the indexer. `report_skip` is called for each skipped file as it happens.
-pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<IndexReport, IndexError> {
+pub fn run(
+    opts: &Options,
+    mut report_skip: impl FnMut(&Skipped),
+) -> Result<IndexReport, IndexError> {
     let started = Instant::now();
     if !opts.corpus.is_dir() {
         return Err(IndexError::NoCorpus(opts.corpus.clone()));
@@ -134,7 +152,11 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
     };
 
     // Decide between updating the live generation and building a new one.
-    let live = if opts.force_rebuild { None } else { store::open_current(&opts.index).ok() };
+    let live = if opts.force_rebuild {
+        None
+    } else {
+        store::open_current(&opts.index).ok()
+    };
     let rebuilt = live.is_none();
     let previous_generation = store::current_generation(&opts.index);
     let (index, fields, gen_dir, generation) = match live {
@@ -142,16 +164,26 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
         None => {
             let generation = store::next_generation(&opts.index);
             let dir = opts.index.join(&generation);
-            std::fs::create_dir_all(&dir)
-                .map_err(|source| StoreError::Io { context: format!("creating {}", dir.display()), source })?;
+            std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+                context: format!("creating {}", dir.display()),
+                source,
+            })?;
             let (schema, fields) = schema::build();
             let index = Index::create_in_dir(&dir, schema).map_err(tantivy_err(&dir))?;
             crate::analysis::register(&index);
             (index, fields, dir, generation)
         }
     };
-    let mut manifest = if rebuilt { Manifest::default() } else { Manifest::load(&gen_dir) };
-    let mut report = IndexReport { rebuilt, generation: generation.clone(), ..Default::default() };
+    let mut manifest = if rebuilt {
+        Manifest::default()
+    } else {
+        Manifest::load(&gen_dir)
+    };
+    let mut report = IndexReport {
+        rebuilt,
+        generation: generation.clone(),
+        ..Default::default()
+    };
 
     let (files, walk_problems) = ingest::walk(&opts.corpus);
     for (path, reason) in walk_problems {
@@ -165,7 +197,10 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
         let (size, mtime) = match manifest::stat(&file.abs) {
             Ok(x) => x,
             Err(e) => {
-                let s = Skipped { path: file.rel.clone(), reason: format!("could not read the file: {e}") };
+                let s = Skipped {
+                    path: file.rel.clone(),
+                    reason: format!("could not read the file: {e}"),
+                };
                 report_skip(&s);
                 report.skipped.push(s);
                 continue;
@@ -178,7 +213,14 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
             } else {
                 match manifest::hash_file(&file.abs) {
                     Ok(h) if h == e.hash => {
-                        manifest.files.insert(file.rel.clone(), Entry { mtime_ns: mtime, size, ..e.clone() });
+                        manifest.files.insert(
+                            file.rel.clone(),
+                            Entry {
+                                mtime_ns: mtime,
+                                size,
+                                ..e.clone()
+                            },
+                        );
                         true
                     }
                     _ => false,
@@ -188,7 +230,10 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
                 match &e.skipped {
                     None => report.unchanged += 1,
                     Some(reason) => {
-                        let s = Skipped { path: file.rel.clone(), reason: format!("{reason} (unchanged since last run)") };
+                        let s = Skipped {
+                            path: file.rel.clone(),
+                            reason: format!("{reason} (unchanged since last run)"),
+                        };
                         report_skip(&s);
                         report.skipped.push(s);
                     }
@@ -199,28 +244,55 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
         let hash = match manifest::hash_file(&file.abs) {
             Ok(h) => h,
             Err(e) => {
-                let s = Skipped { path: file.rel.clone(), reason: format!("could not read the file: {e}") };
+                let s = Skipped {
+                    path: file.rel.clone(),
+                    reason: format!("could not read the file: {e}"),
+                };
                 report_skip(&s);
                 report.skipped.push(s);
                 continue;
             }
         };
-        plans.push(Plan::Extract { file, size, mtime, hash, existed: old.is_some() });
+        plans.push(Plan::Extract {
+            file,
+            size,
+            mtime,
+            hash,
+            existed: old.is_some(),
+        });
     }
 
     let mut writer: IndexWriter = index.writer(100_000_000).map_err(|e| match e {
-        tantivy::TantivyError::LockFailure(..) => IndexError::Store(StoreError::Locked(opts.index.clone())),
-        other => IndexError::Tantivy { path: gen_dir.clone(), source: other },
+        tantivy::TantivyError::LockFailure(..) => {
+            IndexError::Store(StoreError::Locked(opts.index.clone()))
+        }
+        other => IndexError::Tantivy {
+            path: gen_dir.clone(),
+            source: other,
+        },
     })?;
 
     // Remove what is gone: files in the manifest or in the index that are no longer on disk.
-    let mut gone: BTreeSet<RelPath> = manifest.files.keys().filter(|p| !on_disk.contains(*p)).cloned().collect();
+    let mut gone: BTreeSet<RelPath> = manifest
+        .files
+        .keys()
+        .filter(|p| !on_disk.contains(*p))
+        .cloned()
+        .collect();
     if !rebuilt {
-        gone.extend(indexed_paths(&index, &fields).into_iter().filter(|p| !on_disk.contains(p)));
+        gone.extend(
+            indexed_paths(&index, &fields)
+                .into_iter()
+                .filter(|p| !on_disk.contains(p)),
+        );
     }
     for p in &gone {
         writer.delete_term(Term::from_field_text(fields.path, p.as_str()));
-        if manifest.files.remove(p).is_some_and(|e| e.skipped.is_none()) {
+        if manifest
+            .files
+            .remove(p)
+            .is_some_and(|e| e.skipped.is_none())
+        {
             report.removed += 1;
         }
     }
@@ -229,7 +301,10 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
     let bar = progress_bar(opts.progress, plans.len() as u64);
     let next = AtomicUsize::new(0);
     let (tx, rx) = channel::<(usize, Result<Document, IngestError>)>();
-    let spec = WorkerSpec { exe: opts.worker_exe.clone(), limits: opts.limits.clone() };
+    let spec = WorkerSpec {
+        exe: opts.worker_exe.clone(),
+        limits: opts.limits.clone(),
+    };
     let threads = opts.threads.max(1).min(plans.len().max(1));
     let mut commit_error = None;
     std::thread::scope(|scope| {
@@ -240,13 +315,19 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
                 let mut worker = Worker::new(spec.clone());
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(Plan::Extract { file, .. }) = plans.get(i) else { break };
+                    let Some(Plan::Extract { file, .. }) = plans.get(i) else {
+                        break;
+                    };
                     let result = if ingest::worker::isolated(file.kind) {
                         worker.extract(file)
                     } else {
-                        std::panic::catch_unwind(|| ingest::extract_in_process(file, &spec.limits)).unwrap_or_else(|p| {
-                            Err(IngestError::Crashed(format!("parser panicked: {}", ingest::pdf::panic_message(&p))))
-                        })
+                        std::panic::catch_unwind(|| ingest::extract_in_process(file, &spec.limits))
+                            .unwrap_or_else(|p| {
+                                Err(IngestError::Crashed(format!(
+                                    "parser panicked: {}",
+                                    ingest::pdf::panic_message(&p)
+                                )))
+                            })
                     };
                     if tx.send((i, result)).is_err() {
                         break;
@@ -257,7 +338,13 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
         drop(tx);
         let mut since_commit = 0usize;
         for (i, result) in rx {
-            let Plan::Extract { file, size, mtime, hash, existed } = &plans[i];
+            let Plan::Extract {
+                file,
+                size,
+                mtime,
+                hash,
+                existed,
+            } = &plans[i];
             bar.inc(1);
             writer.delete_term(Term::from_field_text(fields.path, file.rel.as_str()));
             match result {
@@ -268,11 +355,26 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
                         }
                         report.sections += 1;
                     }
-                    if *existed { report.updated += 1 } else { report.added += 1 }
-                    manifest.files.insert(file.rel.clone(), Entry { size: *size, mtime_ns: *mtime, hash: hash.clone(), skipped: None });
+                    if *existed {
+                        report.updated += 1
+                    } else {
+                        report.added += 1
+                    }
+                    manifest.files.insert(
+                        file.rel.clone(),
+                        Entry {
+                            size: *size,
+                            mtime_ns: *mtime,
+                            hash: hash.clone(),
+                            skipped: None,
+                        },
+                    );
                 }
                 Err(e) => {
-                    let s = Skipped { path: file.rel.clone(), reason: e.to_string() };
+                    let s = Skipped {
+                        path: file.rel.clone(),
+                        reason: e.to_string(),
+                    };
                     bar.suspend(|| report_skip(&s));
                     report.skipped.push(s);
                     if *existed {
@@ -280,7 +382,12 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
                     }
                     manifest.files.insert(
                         file.rel.clone(),
-                        Entry { size: *size, mtime_ns: *mtime, hash: hash.clone(), skipped: Some(e.to_string()) },
+                        Entry {
+                            size: *size,
+                            mtime_ns: *mtime,
+                            hash: hash.clone(),
+                            skipped: Some(e.to_string()),
+                        },
                     );
                 }
             }
@@ -299,7 +406,9 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
         return Err(e);
     }
     commit(&mut writer, &manifest, &gen_dir)?;
-    writer.wait_merging_threads().map_err(tantivy_err(&gen_dir))?;
+    writer
+        .wait_merging_threads()
+        .map_err(tantivy_err(&gen_dir))?;
 
     if rebuilt {
         store::set_current(&opts.index, &generation)?;
@@ -315,9 +424,17 @@ pub fn run(opts: &Options, mut report_skip: impl FnMut(&Skipped)) -> Result<Inde
 
 fn commit(writer: &mut IndexWriter, manifest: &Manifest, gen_dir: &Path) -> Result<(), IndexError> {
     let payload = serde_json::to_string(&store::Payload::current()).expect("payload serialises");
-    let mut prepared = writer.prepare_commit().map_err(|source| IndexError::Tantivy { path: gen_dir.into(), source })?;
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|source| IndexError::Tantivy {
+            path: gen_dir.into(),
+            source,
+        })?;
     prepared.set_payload(&payload);
-    prepared.commit().map_err(|source| IndexError::Tantivy { path: gen_dir.into(), source })?;
+    prepared.commit().map_err(|source| IndexError::Tantivy {
+        path: gen_dir.into(),
+        source,
+    })?;
     manifest.save(gen_dir)?;
     Ok(())
 }
@@ -325,13 +442,22 @@ fn commit(writer: &mut IndexWriter, manifest: &Manifest, gen_dir: &Path) -> Resu
 /// Every path that has sections in the index (read from the `path` term dictionary).
 fn indexed_paths(index: &Index, fields: &Fields) -> BTreeSet<RelPath> {
     let mut out = BTreeSet::new();
-    let Ok(reader) = index.reader() else { return out };
+    let Ok(reader) = index.reader() else {
+        return out;
+    };
     let searcher = reader.searcher();
     for seg in searcher.segment_readers() {
-        let Ok(inv) = seg.inverted_index(fields.path) else { continue };
-        let Ok(mut stream) = inv.terms().stream() else { continue };
+        let Ok(inv) = seg.inverted_index(fields.path) else {
+            continue;
+        };
+        let Ok(mut stream) = inv.terms().stream() else {
+            continue;
+        };
         while stream.advance() {
-            if let Some(p) = std::str::from_utf8(stream.key()).ok().and_then(RelPath::parse) {
+            if let Some(p) = std::str::from_utf8(stream.key())
+                .ok()
+                .and_then(RelPath::parse)
+            {
                 out.insert(p);
             }
         }
@@ -344,11 +470,16 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
     if !enabled || ci {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::stderr());
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} extraherar {pos}/{len} filer [{bar:30}] {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} extraherar {pos}/{len} filer [{bar:30}] {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     bar
 }

@@ -4,7 +4,8 @@
 
 use crate::analysis;
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, NumericOptions,
+    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
 };
 
 /// Bump when fields change: the indexer then rebuilds the index by itself.

@@ -30,7 +30,10 @@ pub fn split(text: &str) -> Split<'_> {
         let Some(rest) = text.strip_prefix(fence) else {
             continue;
         };
-        let Some(rest) = rest.strip_prefix('\n').or_else(|| rest.strip_prefix("\r\n")) else {
+        let Some(rest) = rest
+            .strip_prefix('\n')
+            .or_else(|| rest.strip_prefix("\r\n"))
+        else {
             continue;
         };
         let mut offset = 0;
@@ -39,12 +42,20 @@ pub fn split(text: &str) -> Split<'_> {
                 let block = &rest[..offset];
                 let body = &rest[offset + line.len()..];
                 let lines = block.lines().count() + 2;
-                return Split { block: Some((block, format)), body, body_line_offset: lines };
+                return Split {
+                    block: Some((block, format)),
+                    body,
+                    body_line_offset: lines,
+                };
             }
             offset += line.len();
         }
     }
-    Split { block: None, body: text, body_line_offset: 0 }
+    Split {
+        block: None,
+        body: text,
+        body_line_offset: 0,
+    }
 }
 
 /// Parses a YAML block into [`Meta`] plus the raw key/value map.
@@ -126,7 +137,9 @@ mod tests {
 
     #[test]
     fn yaml_and_toml() {
-        let s = split("---\ntitle: \"Hej å\"\ntopics: [iop, bidrag]\nreviewed: 2026-11-27\n---\n# Rubrik\n");
+        let s = split(
+            "---\ntitle: \"Hej å\"\ntopics: [iop, bidrag]\nreviewed: 2026-11-27\n---\n# Rubrik\n",
+        );
         let (block, fmt) = s.block.unwrap();
         assert_eq!(fmt, Format::Yaml);
         let (meta, _) = parse(block, fmt).unwrap();
@@ -135,7 +148,8 @@ mod tests {
         assert_eq!(meta.reviewed.as_deref(), Some("2026-11-27"));
         assert_eq!(s.body, "# Rubrik\n");
 
-        let s = split("+++\ntitle = \"T\"\nreviewed = 2026-01-02\naudience = \"procurer\"\n+++\nbody");
+        let s =
+            split("+++\ntitle = \"T\"\nreviewed = 2026-01-02\naudience = \"procurer\"\n+++\nbody");
         let (block, fmt) = s.block.unwrap();
         let (meta, _) = parse(block, fmt).unwrap();
         assert_eq!(meta.title.as_deref(), Some("T"));

@@ -17,15 +17,37 @@ pub const DROPPED: &[&str] = &[
 
 /// Elements after which a line break belongs in the text.
 const BLOCKS: &[&str] = &[
-    "p", "div", "li", "tr", "table", "section", "article", "main", "br", "pre", "blockquote",
-    "dd", "dt", "ul", "ol", "dl", "figure", "figcaption", "hr", "address", "caption",
+    "p",
+    "div",
+    "li",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "main",
+    "br",
+    "pre",
+    "blockquote",
+    "dd",
+    "dt",
+    "ul",
+    "ol",
+    "dl",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
+    "caption",
 ];
 
 /// Decodes HTML bytes: BOM, then a declared charset in the first 1024 bytes, then strict
 /// UTF-8, then detection with a Swedish hint.
 pub fn decode(bytes: &[u8]) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
     }
     if let Some(enc) = declared_charset(&bytes[..bytes.len().min(1024)]) {
         // A page that declares UTF-8 but is not, is decoded by detection instead.
@@ -39,7 +61,10 @@ pub fn decode(bytes: &[u8]) -> String {
 /// Decodes bytes that carry no markup: BOM, strict UTF-8, else detection with a Swedish hint.
 pub fn decode_plain(bytes: &[u8]) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return s.to_string();
@@ -60,10 +85,14 @@ fn declared_charset(head: &[u8]) -> Option<&'static Encoding> {
         let tag = &lower[start..end];
         if let Some(c) = find(tag, b"charset") {
             let rest = &tag[c + 7..];
-            let rest = rest.iter().skip_while(|b| b.is_ascii_whitespace() || **b == b'=');
+            let rest = rest
+                .iter()
+                .skip_while(|b| b.is_ascii_whitespace() || **b == b'=');
             let label: Vec<u8> = rest
                 .skip_while(|b| **b == b'"' || **b == b'\'')
-                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b'_' || **b == b':')
+                .take_while(|b| {
+                    b.is_ascii_alphanumeric() || **b == b'-' || **b == b'_' || **b == b':'
+                })
                 .copied()
                 .collect();
             if let Some(enc) = Encoding::for_label(&label) {
@@ -99,7 +128,11 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
         .map(|t| super::clean_line(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
     let meta = read_meta(&html);
-    let lang_attr = html.root_element().value().attr("lang").and_then(Lang::parse);
+    let lang_attr = html
+        .root_element()
+        .value()
+        .attr("lang")
+        .and_then(Lang::parse);
 
     let main_sel = Selector::parse("main, article, [role=main]").expect("static selector");
     let body_sel = Selector::parse("body").expect("static selector");
@@ -119,7 +152,13 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
     let mut sections = Vec::new();
     let mut anchors = AnchorSet::default();
     let mut stack: Vec<(u8, String)> = Vec::new();
-    let mut current = Section { heading: None, trail: vec![], anchor: String::new(), level: 0, text: String::new() };
+    let mut current = Section {
+        heading: None,
+        trail: vec![],
+        anchor: String::new(),
+        level: 0,
+        text: String::new(),
+    };
     // Depth of the dropped subtree we are inside (0 = none), and the heading being read.
     let mut skip_depth = 0usize;
     let mut depth = 0usize;
@@ -135,7 +174,11 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
                 match node.value() {
                     Node::Element(el) => {
                         let name = el.name();
-                        if DROPPED.contains(&name) || is_cookie_banner(el) || el.attr("hidden").is_some() {
+                        let wraps_content = name == "form" && wraps_page(node);
+                        if (DROPPED.contains(&name) && !wraps_content)
+                            || is_cookie_banner(el)
+                            || el.attr("hidden").is_some()
+                        {
                             skip_depth = depth;
                             continue;
                         }
@@ -170,7 +213,13 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
                         }
                         sections.push(std::mem::replace(
                             &mut current,
-                            Section { heading: None, trail: vec![], anchor: String::new(), level, text: String::new() },
+                            Section {
+                                heading: None,
+                                trail: vec![],
+                                anchor: String::new(),
+                                level,
+                                text: String::new(),
+                            },
                         ));
                         current.anchor = anchors.unique(&h);
                         if level == 1 && h1_is_title {
@@ -213,7 +262,20 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
     if meta.language.is_none() {
         meta.language = lang_attr.map(|l| l.as_str().to_string());
     }
-    Ok(Document { path: path.clone(), kind: Kind::Html, title, lang: Lang::Sv, meta, sections })
+    Ok(Document {
+        path: path.clone(),
+        kind: Kind::Html,
+        title,
+        lang: Lang::Sv,
+        meta,
+        sections,
+    })
+}
+
+/// ASP.NET and similar pages wrap the whole body in one `<form>`: such a form is page, not chrome.
+fn wraps_page(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    let sel = Selector::parse("h1, h2, h3, main, article, p").expect("static selector");
+    scraper::ElementRef::wrap(node).is_some_and(|el| el.select(&sel).take(4).count() >= 4)
 }
 
 fn heading_level(name: &str) -> Option<u8> {
@@ -237,7 +299,11 @@ pub fn meta_of_head(head: &str) -> Meta {
     }
     let title_sel = Selector::parse("title").expect("static selector");
     if meta.title.is_none() {
-        meta.title = html.select(&title_sel).next().map(|t| super::clean_line(&t.text().collect::<String>())).filter(|t| !t.is_empty());
+        meta.title = html
+            .select(&title_sel)
+            .next()
+            .map(|t| super::clean_line(&t.text().collect::<String>()))
+            .filter(|t| !t.is_empty());
     }
     if meta.language.is_none() {
         meta.language = html.root_element().value().attr("lang").map(str::to_string);
@@ -255,9 +321,17 @@ fn read_meta(html: &Html) -> Meta {
         if content.is_empty() {
             continue;
         }
-        let list = || content.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+        let list = || {
+            content
+                .split(';')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+        };
         match name.as_str() {
-            "summary" | "description" if meta.summary.is_none() => meta.summary = Some(content.clone()),
+            "summary" | "description" if meta.summary.is_none() => {
+                meta.summary = Some(content.clone())
+            }
             "topics" => meta.topics = list(),
             "audience" => meta.audience = list(),
             "legal_refs" => meta.legal_refs = list(),
@@ -276,14 +350,23 @@ mod tests {
 
     #[test]
     fn windows_1252_without_declaration() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("<p>Överenskommelse för idéburna i Åre – äldreomsorg</p>");
-        assert_eq!(decode(&bytes), "<p>Överenskommelse för idéburna i Åre – äldreomsorg</p>");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252
+            .encode("<p>Överenskommelse för idéburna i Åre – äldreomsorg</p>");
+        assert_eq!(
+            decode(&bytes),
+            "<p>Överenskommelse för idéburna i Åre – äldreomsorg</p>"
+        );
     }
 
     #[test]
     fn declared_latin1() {
         let mut bytes = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"></head><body>".to_vec();
-        bytes.extend(encoding_rs::WINDOWS_1252.encode("Lag om offentlig upphandling, 4 kap. 18 §, på svenska").0.iter());
+        bytes.extend(
+            encoding_rs::WINDOWS_1252
+                .encode("Lag om offentlig upphandling, 4 kap. 18 §, på svenska")
+                .0
+                .iter(),
+        );
         assert!(decode(&bytes).contains("18 §, på svenska"));
     }
 
@@ -296,9 +379,23 @@ mod tests {
         let d = parse(&RelPath::parse("a.html").unwrap(), page.as_bytes()).unwrap();
         assert_eq!(d.title, "IOP – vägledning");
         let all: String = d.sections.iter().map(|s| s.text.clone()).collect();
-        assert!(!all.contains("hemligt") && !all.contains("Meny") && !all.contains("kakor") && !all.contains("Sidfot"));
-        assert_eq!(d.sections.last().unwrap().heading.as_deref(), Some("När kan IOP användas?"));
-        assert!(d.sections.last().unwrap().text.contains("När det finns en idé."));
+        assert!(
+            !all.contains("hemligt")
+                && !all.contains("Meny")
+                && !all.contains("kakor")
+                && !all.contains("Sidfot")
+        );
+        assert_eq!(
+            d.sections.last().unwrap().heading.as_deref(),
+            Some("När kan IOP användas?")
+        );
+        assert!(
+            d.sections
+                .last()
+                .unwrap()
+                .text
+                .contains("När det finns en idé.")
+        );
         assert_eq!(d.meta.language.as_deref(), Some("sv"));
     }
 }

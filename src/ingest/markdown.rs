@@ -19,7 +19,11 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
         None => Meta::default(),
     };
     super::check_garbled(split.body).or_else(|e| {
-        if split.body.trim().is_empty() && meta.title.is_some() { Ok(()) } else { Err(e) }
+        if split.body.trim().is_empty() && meta.title.is_some() {
+            Ok(())
+        } else {
+            Err(e)
+        }
     })?;
     let outline = outline(split.body);
     let title = meta
@@ -64,7 +68,15 @@ fn level_num(l: HeadingLevel) -> u8 {
 /// Splits a Markdown body into sections. Raw HTML in the Markdown is kept as text only.
 pub fn outline(body: &str) -> Outline {
     let h1_count = Parser::new_ext(body, options())
-        .filter(|e| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))
+        .filter(|e| {
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                })
+            )
+        })
         .count();
     let h1_is_title = h1_count == 1;
 
@@ -88,11 +100,19 @@ pub fn outline(body: &str) -> Outline {
                 in_heading = Some((level_num(level), String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, heading)) = in_heading.take() else { continue };
+                let Some((level, heading)) = in_heading.take() else {
+                    continue;
+                };
                 let heading = super::clean_line(&heading);
                 sections.push(std::mem::replace(
                     &mut current,
-                    Section { heading: None, trail: vec![], anchor: String::new(), level, text: String::new() },
+                    Section {
+                        heading: None,
+                        trail: vec![],
+                        anchor: String::new(),
+                        level,
+                        text: String::new(),
+                    },
                 ));
                 if level == 1 && h1_is_title {
                     h1_title = Some(heading.clone());
@@ -122,7 +142,14 @@ pub fn outline(body: &str) -> Outline {
                 None => current.text.push(' '),
             },
             Event::HardBreak => current.text.push('\n'),
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow | TagEnd::TableHead | TagEnd::BlockQuote(_)) => {
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_),
+            ) => {
                 current.text.push_str("\n\n");
             }
             Event::End(TagEnd::TableCell) => current.text.push_str(" | "),
@@ -164,14 +191,24 @@ mod tests {
     fn statute_ladder() {
         let md = "# Lag om offentlig upphandling\n\nInledning.\n\n## 4 kap. Allmänna bestämmelser\n\n### Reserverade kontrakt\n\n#### 18 §\n\nEn upphandlande myndighet får reservera.\n\n## 5 kap. Tröskelvärden\n\nText.\n";
         let t = trails(md);
-        assert_eq!(t[0], (None, "lag-om-offentlig-upphandling".into(), "Inledning.".into()));
+        assert_eq!(
+            t[0],
+            (
+                None,
+                "lag-om-offentlig-upphandling".into(),
+                "Inledning.".into()
+            )
+        );
         assert_eq!(
             t[3].0.as_deref(),
             Some("4 kap. Allmänna bestämmelser › Reserverade kontrakt › 18 §")
         );
         assert_eq!(t[3].2, "En upphandlande myndighet får reservera.");
         assert_eq!(t[4].0.as_deref(), Some("5 kap. Tröskelvärden"));
-        assert_eq!(outline(md).h1_title.as_deref(), Some("Lag om offentlig upphandling"));
+        assert_eq!(
+            outline(md).h1_title.as_deref(),
+            Some("Lag om offentlig upphandling")
+        );
     }
 
     #[test]
@@ -179,7 +216,11 @@ mod tests {
         let p = RelPath::parse("iop/om-iop.md").unwrap();
         let d = parse(&p, "Bara text utan rubrik, med å.".as_bytes()).unwrap();
         assert_eq!(d.title, "om iop");
-        let d = parse(&p, b"---\ntitle: Fr\xc3\xa5n front matter\n---\n# H1\n\ntext").unwrap();
+        let d = parse(
+            &p,
+            b"---\ntitle: Fr\xc3\xa5n front matter\n---\n# H1\n\ntext",
+        )
+        .unwrap();
         assert_eq!(d.title, "Från front matter");
         let d = parse(&p, "## Bara H2\n\ntext\n\n# Första H1\n\nmer".as_bytes()).unwrap();
         assert_eq!(d.title, "Första H1");

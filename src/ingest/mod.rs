@@ -93,7 +93,10 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<(PathBuf, String)>) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.into());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.into());
                 problems.push((path, e.to_string()));
                 continue;
             }
@@ -104,10 +107,21 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<(PathBuf, String)>) {
         let Some(kind) = Kind::from_path(entry.path()) else {
             continue;
         };
-        let rel = entry.path().strip_prefix(root).ok().and_then(RelPath::from_relative);
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .ok()
+            .and_then(RelPath::from_relative);
         match rel {
-            Some(rel) => files.push(SourceFile { abs: entry.path().to_path_buf(), rel, kind }),
-            None => problems.push((entry.path().to_path_buf(), "file name is not valid UTF-8".into())),
+            Some(rel) => files.push(SourceFile {
+                abs: entry.path().to_path_buf(),
+                rel,
+                kind,
+            }),
+            None => problems.push((
+                entry.path().to_path_buf(),
+                "file name is not valid UTF-8".into(),
+            )),
         }
     }
     (files, problems)
@@ -169,7 +183,10 @@ pub fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError
         return Err(IngestError::Empty);
     }
     if md.len() > limits.max_file_bytes {
-        return Err(IngestError::TooLarge { size: md.len(), limit: limits.max_file_bytes });
+        return Err(IngestError::TooLarge {
+            size: md.len(),
+            limit: limits.max_file_bytes,
+        });
     }
     std::fs::read(path).map_err(|e| IngestError::Io(e.to_string()))
 }
@@ -196,7 +213,8 @@ pub fn finish(mut doc: Document, limits: &Limits) -> Document {
             *t = clean_line(t);
         }
     }
-    doc.sections.retain(|s| !s.text.trim().is_empty() || s.heading.is_some());
+    doc.sections
+        .retain(|s| !s.text.trim().is_empty() || s.heading.is_some());
     // A heading with no text of its own still makes a useful hit (its words are searchable),
     // but a document made only of empty headings has no text; the caller decides.
     if let Some(l) = doc.meta.language.as_deref().and_then(Lang::parse) {
@@ -284,7 +302,10 @@ impl Iterator for SmallChars {
 
 /// One line of text for titles and headings: normalised, whitespace collapsed.
 pub fn clean_line(s: &str) -> String {
-    normalize_text(s).split_whitespace().collect::<Vec<_>>().join(" ")
+    normalize_text(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Rejects text that came out as mostly U+FFFD / U+0000 / private-use glyphs.

@@ -11,21 +11,25 @@ use std::process::Command;
 
 /// Extracts the pages of a PDF. `abs` is used only for the `pdftotext` fallback.
 pub fn parse(path: &RelPath, abs: &Path, bytes: &[u8]) -> Result<Document, IngestError> {
-    let first = match std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes)) {
-        Ok(Ok(pages)) => judge(pages),
-        Ok(Err(e)) => {
-            let msg = e.to_string();
-            if format!("{e:?}").contains("Decryption") {
-                Err(IngestError::Encrypted)
-            } else {
-                Err(IngestError::Parse(format!("pdf-extract: {msg}")))
+    let first =
+        match std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes)) {
+            Ok(Ok(pages)) => judge(pages),
+            Ok(Err(e)) => {
+                let msg = e.to_string();
+                if format!("{e:?}").contains("Decryption") {
+                    Err(IngestError::Encrypted)
+                } else {
+                    Err(IngestError::Parse(format!("pdf-extract: {msg}")))
+                }
             }
-        }
-        Err(panic) => Err(IngestError::Crashed(format!("pdf-extract panicked: {}", panic_message(&panic)))),
-    };
+            Err(panic) => Err(IngestError::Crashed(format!(
+                "pdf-extract panicked: {}",
+                panic_message(&panic)
+            ))),
+        };
     let pages = match first {
         Ok(pages) => pages,
-        Err(IngestError::Encrypted) => return Err(IngestError::Encrypted),
+        // poppler opens some owner-password ("copy protected") files that pdf-extract refuses.
         Err(first_err) => match pdftotext(abs) {
             Some(Ok(pages)) => pages,
             Some(Err(_)) | None => return Err(first_err),
@@ -48,16 +52,31 @@ pub fn parse(path: &RelPath, abs: &Path, bytes: &[u8]) -> Result<Document, Inges
         .collect();
     let title = sections
         .first()
-        .and_then(|s| s.text.lines().map(str::trim).find(|l| l.chars().filter(|c| c.is_alphabetic()).count() >= 3))
+        .and_then(|s| {
+            s.text
+                .lines()
+                .map(str::trim)
+                .find(|l| l.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        })
         .filter(|l| l.chars().count() <= 120)
         .map(super::clean_line)
         .unwrap_or_else(|| super::markdown::title_from_file_name(path));
-    Ok(Document { path: path.clone(), kind: Kind::Pdf, title, lang: Lang::Sv, meta: Meta::default(), sections })
+    Ok(Document {
+        path: path.clone(),
+        kind: Kind::Pdf,
+        title,
+        lang: Lang::Sv,
+        meta: Meta::default(),
+        sections,
+    })
 }
 
 /// Accepts extracted pages only if they hold real text.
 fn judge(pages: Vec<String>) -> Result<Vec<String>, IngestError> {
     let all: String = pages.concat();
+    if pages.is_empty() {
+        return Err(IngestError::NoText("no page could be read".into()));
+    }
     if all.trim().is_empty() {
         return Err(IngestError::NoText(format!(
             "{} page(s) without a text layer; scanned PDFs need OCR",

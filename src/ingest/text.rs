@@ -14,7 +14,11 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
         .find(|l| !l.is_empty())
         .map(|l| {
             let l = super::clean_line(l);
-            if l.chars().count() > 120 { l.chars().take(117).collect::<String>() + "…" } else { l }
+            if l.chars().count() > 120 {
+                l.chars().take(117).collect::<String>() + "…"
+            } else {
+                l
+            }
         })
         .unwrap_or_else(|| super::markdown::title_from_file_name(path));
     let pages: Vec<&str> = text.split('\u{c}').collect();
@@ -32,7 +36,20 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
             })
             .collect()
     } else {
-        vec![Section { heading: None, trail: vec![], anchor: String::new(), level: 0, text: text.clone() }]
+        vec![Section {
+            heading: None,
+            trail: vec![],
+            anchor: String::new(),
+            level: 0,
+            text: text.clone(),
+        }]
     };
-    Ok(Document { path: path.clone(), kind: Kind::Text, title, lang: Lang::Sv, meta: Meta::default(), sections })
+    Ok(Document {
+        path: path.clone(),
+        kind: Kind::Text,
+        title,
+        lang: Lang::Sv,
+        meta: Meta::default(),
+        sections,
+    })
 }

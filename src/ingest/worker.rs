@@ -37,7 +37,10 @@ pub struct WorkerSpec {
 impl WorkerSpec {
     /// A spec that re-runs the current executable.
     pub fn current(limits: Limits) -> std::io::Result<WorkerSpec> {
-        Ok(WorkerSpec { exe: std::env::current_exe()?, limits })
+        Ok(WorkerSpec {
+            exe: std::env::current_exe()?,
+            limits,
+        })
     }
 }
 
@@ -56,14 +59,21 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(spec: WorkerSpec) -> Worker {
-        Worker { spec, running: None }
+        Worker {
+            spec,
+            running: None,
+        }
     }
 
     fn start(&self) -> std::io::Result<Running> {
         let mut cmd = Command::new(&self.spec.exe);
         cmd.arg("extract-worker")
             .arg("--max-file-mb")
-            .arg((self.spec.limits.max_file_bytes / (1024 * 1024)).max(1).to_string())
+            .arg(
+                (self.spec.limits.max_file_bytes / (1024 * 1024))
+                    .max(1)
+                    .to_string(),
+            )
             .arg("--max-html-kb")
             .arg((self.spec.limits.max_html_bytes / 1024).max(1).to_string())
             .stdin(Stdio::piped())
@@ -77,7 +87,10 @@ impl Worker {
             // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
             unsafe {
                 cmd.pre_exec(move || {
-                    let lim = libc::rlimit { rlim_cur: mem as libc::rlim_t, rlim_max: mem as libc::rlim_t };
+                    let lim = libc::rlimit {
+                        rlim_cur: mem as libc::rlim_t,
+                        rlim_max: mem as libc::rlim_t,
+                    };
                     if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
                         return Err(std::io::Error::last_os_error());
                     }
@@ -93,10 +106,10 @@ impl Worker {
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                if let Some(rest) = line.strip_prefix(MARKER) {
-                    if tx.send(rest.to_string()).is_err() {
-                        break;
-                    }
+                if let Some(rest) = line.strip_prefix(MARKER)
+                    && tx.send(rest.to_string()).is_err()
+                {
+                    break;
                 }
             }
         });
@@ -119,26 +132,43 @@ impl Worker {
                 }
             }
         });
-        Ok(Running { child, stdin, lines, stderr_tail })
+        Ok(Running {
+            child,
+            stdin,
+            lines,
+            stderr_tail,
+        })
     }
 
     /// Extracts one file in the worker process.
     pub fn extract(&mut self, file: &SourceFile) -> Reply {
         if self.running.is_none() {
-            self.running = Some(
-                self.start().map_err(|e| IngestError::Crashed(format!("could not start the extraction worker: {e}")))?,
-            );
+            self.running = Some(self.start().map_err(|e| {
+                IngestError::Crashed(format!("could not start the extraction worker: {e}"))
+            })?);
         }
         let run = self.running.as_mut().expect("just started");
-        let req = Request { abs: file.abs.clone(), rel: file.rel.clone(), kind: file.kind };
+        let req = Request {
+            abs: file.abs.clone(),
+            rel: file.rel.clone(),
+            kind: file.kind,
+        };
         let mut line = serde_json::to_string(&req).expect("request serialises");
         line.push('\n');
-        if run.stdin.write_all(line.as_bytes()).and_then(|_| run.stdin.flush()).is_err() {
+        if run
+            .stdin
+            .write_all(line.as_bytes())
+            .and_then(|_| run.stdin.flush())
+            .is_err()
+        {
             return Err(self.died());
         }
         match run.lines.recv_timeout(self.spec.limits.timeout) {
-            Ok(reply) => serde_json::from_str::<Reply>(&reply)
-                .unwrap_or_else(|e| Err(IngestError::Crashed(format!("unreadable worker reply: {e}")))),
+            Ok(reply) => serde_json::from_str::<Reply>(&reply).unwrap_or_else(|e| {
+                Err(IngestError::Crashed(format!(
+                    "unreadable worker reply: {e}"
+                )))
+            }),
             Err(RecvTimeoutError::Timeout) => {
                 if let Some(mut run) = self.running.take() {
                     let _ = run.child.kill();
@@ -158,8 +188,18 @@ impl Worker {
         let status = run.child.wait();
         // Give the stderr reader a moment to drain the last words.
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let tail = run.stderr_tail.lock().map(|t| t.clone()).unwrap_or_default();
-        let last = tail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+        let tail = run
+            .stderr_tail
+            .lock()
+            .map(|t| t.clone())
+            .unwrap_or_default();
+        let last = tail
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .to_string();
         let how = match status {
             #[cfg(unix)]
             Ok(st) if std::os::unix::process::ExitStatusExt::signal(&st).is_some() => {
@@ -175,7 +215,11 @@ impl Worker {
             Ok(st) => format!("extraction process exited with {st}"),
             Err(e) => format!("extraction process lost: {e}"),
         };
-        if last.is_empty() { IngestError::Crashed(how) } else { IngestError::Crashed(format!("{how}: {last}")) }
+        if last.is_empty() {
+            IngestError::Crashed(how)
+        } else {
+            IngestError::Crashed(format!("{how}: {last}"))
+        }
     }
 }
 
@@ -207,8 +251,10 @@ pub fn serve_requests(limits: Limits) -> std::io::Result<()> {
             Err(e) => Err(IngestError::Crashed(format!("bad request: {e}"))),
         };
         let json = serde_json::to_string(&reply).unwrap_or_else(|e| {
-            serde_json::to_string(&Reply::Err(IngestError::Crashed(format!("reply not serialisable: {e}"))))
-                .expect("error serialises")
+            serde_json::to_string(&Reply::Err(IngestError::Crashed(format!(
+                "reply not serialisable: {e}"
+            ))))
+            .expect("error serialises")
         });
         writeln!(out, "{MARKER}{json}")?;
         out.flush()?;
@@ -217,16 +263,25 @@ pub fn serve_requests(limits: Limits) -> std::io::Result<()> {
 }
 
 fn run_one(req: Request, limits: Limits) -> Reply {
-    let handle = std::thread::Builder::new().stack_size(256 * 1024 * 1024).spawn(move || {
-        let file = SourceFile { abs: req.abs, rel: req.rel, kind: req.kind };
-        std::panic::catch_unwind(|| super::extract_in_process(&file, &limits))
-    });
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || {
+            let file = SourceFile {
+                abs: req.abs,
+                rel: req.rel,
+                kind: req.kind,
+            };
+            std::panic::catch_unwind(|| super::extract_in_process(&file, &limits))
+        });
     match handle.map(|h| h.join()) {
         Ok(Ok(Ok(reply))) => reply,
-        Ok(Ok(Err(panic))) | Ok(Err(panic)) => {
-            Err(IngestError::Crashed(format!("parser panicked: {}", super::pdf::panic_message(&panic))))
-        }
-        Err(e) => Err(IngestError::Crashed(format!("could not start a parser thread: {e}"))),
+        Ok(Ok(Err(panic))) | Ok(Err(panic)) => Err(IngestError::Crashed(format!(
+            "parser panicked: {}",
+            super::pdf::panic_message(&panic)
+        ))),
+        Err(e) => Err(IngestError::Crashed(format!(
+            "could not start a parser thread: {e}"
+        ))),
     }
 }
 
@@ -238,5 +293,9 @@ pub fn isolated(kind: Kind) -> bool {
 /// Convenience for tests and one-off use: extract one file with a fresh worker.
 pub fn extract_isolated(spec: &WorkerSpec, abs: &Path, rel: RelPath, kind: Kind) -> Reply {
     let mut w = Worker::new(spec.clone());
-    w.extract(&SourceFile { abs: abs.to_path_buf(), rel, kind })
+    w.extract(&SourceFile {
+        abs: abs.to_path_buf(),
+        rel,
+        kind,
+    })
 }

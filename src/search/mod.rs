@@ -5,7 +5,7 @@
 //! from their tokens, so every string is a valid query. Per word, the best of title (×3),
 //! heading trail (×2), body (×1) and exact body form (×0.5) counts; words standing together
 //! in the text get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
-//! the statute section that *is* that provision (×6) and sections citing it (×1.5).
+//! the statute section that *is* that provision (×8) and sections citing it (×1.5).
 
 mod snippet;
 
@@ -16,7 +16,9 @@ use crate::wire::{Hit, SearchResponse};
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
@@ -44,7 +46,11 @@ pub struct SearchRequest {
 
 impl SearchRequest {
     pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
-        SearchRequest { query: query.into(), limit, offset: 0 }
+        SearchRequest {
+            query: query.into(),
+            limit,
+            offset: 0,
+        }
     }
 }
 
@@ -58,8 +64,16 @@ impl Engine {
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
-            .map_err(|e: tantivy::TantivyError| StoreError::Broken { path: opened.dir.clone(), reason: e.to_string() })?;
-        Ok(Engine { index: opened.index, reader, fields: opened.fields, generation: opened.generation })
+            .map_err(|e: tantivy::TantivyError| StoreError::Broken {
+                path: opened.dir.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Engine {
+            index: opened.index,
+            reader,
+            fields: opened.fields,
+            generation: opened.generation,
+        })
     }
 
     /// Number of sections in the index.
@@ -70,12 +84,22 @@ impl Engine {
     /// Runs a query. Never fails: an unusable query gives zero hits.
     pub fn search(&self, req: &SearchRequest) -> SearchResponse {
         let started = Instant::now();
-        let mut response =
-            SearchResponse { query: req.query.clone(), total: 0, took_ms: 0.0, hits: Vec::new(), cards: Vec::new() };
+        let mut response = SearchResponse {
+            query: req.query.clone(),
+            total: 0,
+            took_ms: 0.0,
+            hits: Vec::new(),
+            cards: Vec::new(),
+        };
         if let Some(query) = self.build_query(&req.query) {
             let searcher = self.reader.searcher();
             let limit = req.limit.clamp(1, MAX_LIMIT);
-            let collector = (Count, TopDocs::with_limit(limit).and_offset(req.offset).order_by_score());
+            let collector = (
+                Count,
+                TopDocs::with_limit(limit)
+                    .and_offset(req.offset)
+                    .order_by_score(),
+            );
             match searcher.search(&*query, &collector) {
                 Ok((total, top)) => {
                     response.total = total as u64;
@@ -92,10 +116,20 @@ impl Engine {
         response
     }
 
-    fn hit(&self, searcher: &tantivy::Searcher, addr: DocAddress, score: f32, snippets: &snippet::Snippets) -> Option<Hit> {
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: DocAddress,
+        score: f32,
+        snippets: &snippet::Snippets,
+    ) -> Option<Hit> {
         let doc: TantivyDocument = searcher.doc(addr).ok()?;
         let f = &self.fields;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
         let lang = text(f.lang).unwrap_or_else(|| "sv".into());
         let body_field = if lang == "en" { f.body_en } else { f.body_sv };
         let body = text(body_field).unwrap_or_default();
@@ -118,7 +152,10 @@ impl Engine {
 }
 
 fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let q = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+    let q = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
 
@@ -134,12 +171,23 @@ pub fn clip(raw: &str) -> &str {
 pub fn build_query(f: &Fields, raw: &str) -> Option<Box<dyn Query>> {
     let text = clip(raw);
     let exact = analysis::tokens(&mut analysis::exact(), text);
-    let sv: std::collections::HashMap<usize, String> = analysis::tokens(&mut analysis::sv(), text).into_iter().collect();
-    let en: std::collections::HashMap<usize, String> = analysis::tokens(&mut analysis::en(), text).into_iter().collect();
+    let sv: std::collections::HashMap<usize, String> = analysis::tokens(&mut analysis::sv(), text)
+        .into_iter()
+        .collect();
+    let en: std::collections::HashMap<usize, String> = analysis::tokens(&mut analysis::en(), text)
+        .into_iter()
+        .collect();
 
+    let refs = legal::references(text);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut phrase_terms = Vec::new();
     for (pos, word) in exact.iter().take(MAX_QUERY_WORDS) {
+        // The numbers and "kap" of a recognised legal reference are matched as the reference.
+        let part_of_ref =
+            word.chars().all(|c| c.is_ascii_digit()) || word.len() == 1 || word.starts_with("kap");
+        if !refs.is_empty() && part_of_ref {
+            continue;
+        }
         let (s, e) = (sv.get(pos), en.get(pos));
         if s.is_none() && e.is_none() {
             continue; // a stop word in both languages
@@ -156,17 +204,26 @@ pub fn build_query(f: &Fields, raw: &str) -> Option<Box<dyn Query>> {
             alts.push(term_query(f.body_en, e, 1.0));
         }
         alts.push(term_query(f.body_exact, word, 0.5));
-        clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.3))));
+        clauses.push((
+            Occur::Should,
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.3)),
+        ));
         phrase_terms.push((*pos, Term::from_field_text(f.body_exact, word)));
     }
     if phrase_terms.len() >= 2 {
         let first = phrase_terms[0].0;
-        let terms = phrase_terms.into_iter().map(|(p, t)| (p - first, t)).collect();
+        let terms = phrase_terms
+            .into_iter()
+            .map(|(p, t)| (p - first, t))
+            .collect();
         let phrase = PhraseQuery::new_with_offset_and_slop(terms, 2);
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), 2.0))));
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(phrase), 2.0)),
+        ));
     }
-    for key in legal::references(text) {
-        clauses.push((Occur::Should, term_query(f.refs_is, &key, 6.0)));
+    for key in refs {
+        clauses.push((Occur::Should, term_query(f.refs_is, &key, 8.0)));
         clauses.push((Occur::Should, term_query(f.refs_cited, &key, 1.5)));
     }
     if clauses.is_empty() {

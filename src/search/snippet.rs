@@ -16,12 +16,17 @@ pub struct Snippets {
 impl Snippets {
     pub fn new(searcher: &tantivy::Searcher, query: &dyn Query, f: &Fields) -> Snippets {
         let make = |field| {
-            SnippetGenerator::create(searcher, query, field).ok().map(|mut g| {
-                g.set_max_num_chars(SNIPPET_CHARS);
-                g
-            })
+            SnippetGenerator::create(searcher, query, field)
+                .ok()
+                .map(|mut g| {
+                    g.set_max_num_chars(SNIPPET_CHARS);
+                    g
+                })
         };
-        Snippets { sv: make(f.body_sv), en: make(f.body_en) }
+        Snippets {
+            sv: make(f.body_sv),
+            en: make(f.body_en),
+        }
     }
 
     /// The snippet for a section's text; the section's opening words when nothing matched there.
@@ -37,7 +42,10 @@ impl Snippets {
                     html.push_str("… ");
                 }
                 html.push_str(s.to_html().trim());
-                if range.end < body.trim_end().len() {
+                let rest = body[range.end..].trim();
+                if rest.chars().all(|c| c.is_ascii_punctuation()) {
+                    html.push_str(&escape(rest));
+                } else {
                     html.push_str(" …");
                 }
                 return flatten(&html);
@@ -51,10 +59,8 @@ impl Snippets {
 pub fn lead(body: &str) -> String {
     let mut out: String = body.chars().take(SNIPPET_CHARS).collect();
     let cut = out.len() < body.len();
-    if cut {
-        if let Some(i) = out.rfind(' ') {
-            out.truncate(i);
-        }
+    if cut && let Some(i) = out.rfind(' ') {
+        out.truncate(i);
     }
     let mut html = escape(&out);
     if cut {

@@ -8,11 +8,11 @@ mod pages;
 use crate::search::{Engine, MAX_LIMIT, SearchRequest};
 use crate::wire::{ApiError, SearchResponse};
 use arc_swap::ArcSwap;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
-use axum::Router;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,7 +30,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(engine: Engine, index_dir: PathBuf) -> Arc<AppState> {
-        Arc::new(AppState { engine: ArcSwap::from_pointee(engine), index_dir })
+        Arc::new(AppState {
+            engine: ArcSwap::from_pointee(engine),
+            index_dir,
+        })
     }
 
     /// Opens the live generation again if `CURRENT` points elsewhere than the engine in use.
@@ -67,11 +70,25 @@ pub fn app(state: Shared) -> Router {
         .route("/static/{file}", get(pages::static_file))
         .fallback(pages::not_found)
         .with_state(state)
-        .layer(CatchPanicLayer::custom(|_| pages::error_response(StatusCode::INTERNAL_SERVER_ERROR)))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(CatchPanicLayer::custom(|_| {
+            pages::error_response(StatusCode::INTERNAL_SERVER_ERROR)
+        }))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(10),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
 }
 
 async fn healthz(State(state): State<Shared>) -> Response {
@@ -83,14 +100,26 @@ async fn healthz(State(state): State<Shared>) -> Response {
 pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResponse {
     let engine = state.engine.load_full();
     let query = req.query.clone();
-    tokio::task::spawn_blocking(move || engine.search(&req)).await.unwrap_or_else(|e| {
-        tracing::error!("search task failed: {e}");
-        SearchResponse { query, total: 0, took_ms: 0.0, hits: vec![], cards: vec![] }
-    })
+    tokio::task::spawn_blocking(move || engine.search(&req))
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!("search task failed: {e}");
+            SearchResponse {
+                query,
+                total: 0,
+                took_ms: 0.0,
+                hits: vec![],
+                cards: vec![],
+            }
+        })
 }
 
 fn bad_request(msg: impl Into<String>) -> Response {
-    (StatusCode::BAD_REQUEST, Json(ApiError { error: msg.into() })).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Json(ApiError { error: msg.into() }),
+    )
+        .into_response()
 }
 
 /// Parses `limit`: absent → 10; not a positive integer → error; above [`MAX_LIMIT`] → capped.
@@ -100,12 +129,17 @@ pub fn parse_limit(raw: Option<&str>) -> Result<usize, String> {
         Some(s) => match s.trim().parse::<usize>() {
             Ok(0) => Err("limit must be at least 1".into()),
             Ok(n) => Ok(n.min(MAX_LIMIT)),
-            Err(_) => Err(format!("limit must be a whole number between 1 and {MAX_LIMIT}")),
+            Err(_) => Err(format!(
+                "limit must be a whole number between 1 and {MAX_LIMIT}"
+            )),
         },
     }
 }
 
-async fn api_search(State(state): State<Shared>, params: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn api_search(
+    State(state): State<Shared>,
+    params: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let Ok(Query(params)) = params else {
         return bad_request("the query string could not be read");
     };
@@ -115,7 +149,8 @@ async fn api_search(State(state): State<Shared>, params: Result<Query<HashMap<St
     };
     let q = params.get("q").cloned().unwrap_or_default();
     let mut resp = Json(run_search(&state, SearchRequest::new(q, limit)).await).into_response();
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
 
@@ -136,7 +171,9 @@ pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
             let _ = tokio::task::spawn_blocking(move || s.refresh()).await;
         }
     });
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -146,7 +183,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -58,8 +58,12 @@ fn render(t: &impl Template) -> Response {
 
 /// Percent-encodes a corpus path for use in a URL path (keeps `/`).
 pub fn path_url(path: &str) -> String {
-    const SET: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
     percent_encoding::utf8_percent_encode(path, SET).to_string()
 }
 
@@ -73,9 +77,19 @@ fn kind_label(kind: &str) -> String {
     .to_string()
 }
 
-pub async fn search_page(State(state): State<Shared>, Query(params): Query<HashMap<String, String>>) -> Response {
-    let query = params.get("q").map(|q| q.trim().to_string()).unwrap_or_default();
-    let page = params.get("sida").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).clamp(1, 50);
+pub async fn search_page(
+    State(state): State<Shared>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let query = params
+        .get("q")
+        .map(|q| q.trim().to_string())
+        .unwrap_or_default();
+    let page = params
+        .get("sida")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 50);
     let sections = state.engine.load().num_sections();
     let mut view = SearchPage {
         query: query.clone(),
@@ -98,7 +112,11 @@ pub async fn search_page(State(state): State<Shared>, Query(params): Query<HashM
             .hits
             .into_iter()
             .map(|h| HitView {
-                url: if h.anchor.is_empty() { format!("/dok/{}", path_url(&h.path)) } else { format!("/dok/{}#{}", path_url(&h.path), h.anchor) },
+                url: if h.anchor.is_empty() {
+                    format!("/dok/{}", path_url(&h.path))
+                } else {
+                    format!("/dok/{}#{}", path_url(&h.path), h.anchor)
+                },
                 title: h.title,
                 section: h.section,
                 snippet: h.snippet,
@@ -151,10 +169,18 @@ fn blocks(text: &str) -> Vec<Block> {
             let item = item.split_whitespace().collect::<Vec<_>>().join(" ");
             match out.last_mut() {
                 Some(b) if b.list => b.items.push(item),
-                _ => out.push(Block { list: true, text: String::new(), items: vec![item] }),
+                _ => out.push(Block {
+                    list: true,
+                    text: String::new(),
+                    items: vec![item],
+                }),
             }
         } else {
-            out.push(Block { list: false, text: para.split_whitespace().collect::<Vec<_>>().join(" "), items: vec![] });
+            out.push(Block {
+                list: false,
+                text: para.split_whitespace().collect::<Vec<_>>().join(" "),
+                items: vec![],
+            });
         }
     }
     out
@@ -162,20 +188,38 @@ fn blocks(text: &str) -> Vec<Block> {
 
 pub async fn document_page(State(state): State<Shared>, Path(raw): Path<String>) -> Response {
     let Some(path) = RelPath::parse(&raw) else {
-        return error_page(StatusCode::NOT_FOUND, "Sidan finns inte", "Dokumentet du söker finns inte i Vägvisare.");
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Sidan finns inte",
+            "Dokumentet du söker finns inte i Vägvisare.",
+        );
     };
     let engine = state.engine.load_full();
     let found = tokio::task::spawn_blocking(move || {
         let searcher = engine.reader.searcher();
         let f = &engine.fields;
-        let q = TermQuery::new(Term::from_field_text(f.path, path.as_str()), IndexRecordOption::Basic);
-        let top = searcher.search(&q, &TopDocs::with_limit(100_000).order_by_score()).ok()?;
-        let mut docs: Vec<TantivyDocument> = top.into_iter().filter_map(|(_, a)| searcher.doc(a).ok()).collect();
+        let q = TermQuery::new(
+            Term::from_field_text(f.path, path.as_str()),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(100_000).order_by_score())
+            .ok()?;
+        let mut docs: Vec<TantivyDocument> = top
+            .into_iter()
+            .filter_map(|(_, a)| searcher.doc(a).ok())
+            .collect();
         let ord = |d: &TantivyDocument| d.get_first(f.ord).and_then(|v| v.as_u64()).unwrap_or(0);
         docs.sort_by_key(ord);
         let first = docs.first()?;
-        let text = |d: &TantivyDocument, field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
-        let meta: Meta = text(first, f.meta).and_then(|m| serde_json::from_str(&m).ok()).unwrap_or_default();
+        let text = |d: &TantivyDocument, field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let meta: Meta = text(first, f.meta)
+            .and_then(|m| serde_json::from_str(&m).ok())
+            .unwrap_or_default();
         let lang = text(first, f.lang).unwrap_or_else(|| "sv".into());
         let body_f = if lang == "en" { f.body_en } else { f.body_sv };
         let sections = docs
@@ -208,7 +252,11 @@ pub async fn document_page(State(state): State<Shared>, Path(raw): Path<String>)
     .flatten();
     match found {
         Some(page) => render(&page),
-        None => error_page(StatusCode::NOT_FOUND, "Sidan finns inte", "Dokumentet du söker finns inte i Vägvisare."),
+        None => error_page(
+            StatusCode::NOT_FOUND,
+            "Sidan finns inte",
+            "Dokumentet du söker finns inte i Vägvisare.",
+        ),
     }
 }
 
@@ -220,27 +268,49 @@ struct ErrorPage<'a> {
 }
 
 pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
-    let body = ErrorPage { heading, message }.render().unwrap_or_else(|_| heading.to_string());
+    let body = ErrorPage { heading, message }
+        .render()
+        .unwrap_or_else(|_| heading.to_string());
     (status, Html(body)).into_response()
 }
 
 pub fn error_response(status: StatusCode) -> Response {
-    error_page(status, "Något gick fel", "Ett oväntat fel inträffade. Försök igen om en stund.")
+    error_page(
+        status,
+        "Något gick fel",
+        "Ett oväntat fel inträffade. Försök igen om en stund.",
+    )
 }
 
 pub async fn not_found() -> Response {
-    error_page(StatusCode::NOT_FOUND, "Sidan finns inte", "Adressen finns inte i Vägvisare.")
+    error_page(
+        StatusCode::NOT_FOUND,
+        "Sidan finns inte",
+        "Adressen finns inte i Vägvisare.",
+    )
 }
 
 /// Assets are compiled into the binary, so `serve` runs from any directory.
 pub async fn static_file(Path(file): Path<String>) -> Response {
     let (body, mime): (&'static str, &str) = match file.as_str() {
-        "style.css" => (include_str!("../../web/static/style.css"), "text/css; charset=utf-8"),
-        "enhance.js" => (include_str!("../../web/static/enhance.js"), "text/javascript; charset=utf-8"),
+        "style.css" => (
+            include_str!("../../web/static/style.css"),
+            "text/css; charset=utf-8",
+        ),
+        "enhance.js" => (
+            include_str!("../../web/static/enhance.js"),
+            "text/javascript; charset=utf-8",
+        ),
         _ => return not_found().await,
     };
     let mut resp = body.into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_str(mime).expect("static mime"));
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(mime).expect("static mime"),
+    );
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     resp
 }

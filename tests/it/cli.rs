@@ -1,0 +1,259 @@
+//! The command-line contract: JSON shape, exit codes, lenient queries, incremental updates.
+
+use crate::{Sandbox, hit_paths, run, s, stderr, stdout};
+
+#[test]
+fn index_reports_skips_and_summary() {
+    let sb = Sandbox::new();
+    let o = sb.index_run();
+    let err = stderr(&o);
+    assert!(err.contains("trasig.pdf: skipped:"), "{err}");
+    assert!(err.contains("tom.md: skipped: file is empty"), "{err}");
+    let summary = err.lines().last().unwrap();
+    assert!(
+        summary.starts_with(
+            "indexed 6 files: 6 added, 0 updated, 0 removed, 0 unchanged, 2 skipped in"
+        ),
+        "{summary}"
+    );
+    assert!(stdout(&o).is_empty(), "index prints nothing on stdout");
+}
+
+#[test]
+fn search_json_contract_snapshot() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    let v = sb.search_json("överenskommelsen");
+    insta::assert_json_snapshot!("search_json_overenskommelsen", v, {
+        ".took_ms" => "[took_ms]",
+        ".hits[].score" => "[score]",
+    });
+}
+
+#[test]
+fn swedish_analysis_finds_forms_and_unaccented_words() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    // inflection: "överprövningen" finds "överprövning"
+    assert_eq!(
+        hit_paths(&sb.search_json("överprövningen"))[0],
+        "gammal-sida.htm"
+    );
+    // é typed as e
+    assert!(
+        hit_paths(&sb.search_json("ideburen organisation")).contains(&"iop-grunder.md".to_string())
+    );
+    // å/ä/ö are letters of their own: "ar" does not find "år"/"är"
+    let v = sb.search_json("Are");
+    assert!(
+        hit_paths(&v).iter().all(|p| p != "iop-grunder.md") || v["total"].as_u64().unwrap() == 0
+    );
+    // English over English documents
+    assert_eq!(
+        hit_paths(&sb.search_json("sheltered workshops"))[0],
+        "English-notes.MD"
+    );
+}
+
+#[test]
+fn legal_reference_finds_the_statute_section() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    for q in ["4 kap. 18 § LOU", "4:18 LOU", "4 kap 18 §"] {
+        let v = sb.search_json(q);
+        assert_eq!(v["hits"][0]["path"], "lagar och råd/lou-utdrag.md", "{q}");
+        assert_eq!(
+            v["hits"][0]["section"], "4 kap. Allmänna bestämmelser › Reserverad upphandling › 18 §",
+            "{q}"
+        );
+    }
+}
+
+#[test]
+fn lenient_queries_never_fail() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    let nested = "(".repeat(1500) + "iop" + &")".repeat(1500);
+    let long = "upphandling ".repeat(500);
+    for q in [
+        "\"",
+        "(",
+        "title:",
+        "*",
+        "~",
+        "-",
+        "AND OR NOT",
+        "a^1e30",
+        "<script>alert(1)</script>",
+        &nested,
+        &long,
+        "",
+    ] {
+        let o = run(&["search", "--index", s(&sb.index()), "--json", q]);
+        assert!(
+            o.status.success(),
+            "query {:?} failed: {}",
+            &q[..q.len().min(20)],
+            stderr(&o)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(v["total"].is_u64());
+    }
+    // the query words are joined; flags may come after them
+    let o = run(&[
+        "search",
+        "--index",
+        s(&sb.index()),
+        "reserverad",
+        "upphandling",
+        "--json",
+        "--limit",
+        "1",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["query"], "reserverad upphandling");
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn snippets_are_escaped_with_marks_only() {
+    let sb = Sandbox::new();
+    sb.write("xss.md", b"# <script>alert(1)</script>\n\nText om skadlig kod <img src=x onerror=alert(1)> och upphandlingsskadeavgift.");
+    sb.index_run();
+    let v = sb.search_json("upphandlingsskadeavgift");
+    let snippet = v["hits"][0]["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("<mark>upphandlingsskadeavgift</mark>"),
+        "{snippet}"
+    );
+    assert!(
+        snippet.contains("&lt;img") && !snippet.contains("<img"),
+        "{snippet}"
+    );
+}
+
+#[test]
+fn missing_index_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["search", "--index", s(&dir.path().join("nothing")), "iop"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("vagvisare index"), "{}", stderr(&o));
+}
+
+#[test]
+fn incremental_reindex_after_edit_add_delete() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    // unchanged run
+    let o = sb.index_run();
+    assert!(
+        stderr(&o).contains("0 added, 0 updated, 0 removed, 6 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    // edit, add, delete
+    sb.write(
+        "anteckning.txt",
+        "Anteckningar, reviderade\n\nNu om kvittningsregler i Ystad.".as_bytes(),
+    );
+    sb.write(
+        "ny/valfrihet.md",
+        "# Valfrihetssystem\n\nLOV används för hemtjänst i Ödeshög.".as_bytes(),
+    );
+    sb.remove("English-notes.MD");
+    let o = sb.index_run();
+    assert!(
+        stderr(&o).contains("1 added, 1 updated, 1 removed, 4 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        hit_paths(&sb.search_json("kvittningsregler")),
+        vec!["anteckning.txt"]
+    );
+    assert_eq!(sb.search_json("sysselsättningskrav")["total"], 0);
+    assert_eq!(
+        hit_paths(&sb.search_json("Ödeshög")),
+        vec!["ny/valfrihet.md"]
+    );
+    assert_eq!(sb.search_json("sheltered")["total"], 0);
+    // a rebuild gives the same answers as the incremental state
+    let before = sb.search_json("upphandling")["total"].clone();
+    let o = run(&[
+        "index",
+        "--corpus",
+        s(&sb.corpus()),
+        "--index",
+        s(&sb.index()),
+        "--rebuild",
+    ]);
+    assert!(o.status.success());
+    assert_eq!(sb.search_json("upphandling")["total"], before);
+}
+
+#[test]
+fn outdated_index_is_rebuilt_by_itself() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    let generation = std::fs::read_to_string(sb.index().join("CURRENT")).unwrap();
+    // Pretend an older analyzer built it: break the payload in meta.json.
+    let meta = sb.index().join(generation.trim()).join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let broken = text.replace("\\\"analyzer\\\":", "\\\"analyzer_old\\\":");
+    assert_ne!(text, broken, "payload found in meta.json");
+    std::fs::write(&meta, broken).unwrap();
+    let o = sb.index_run();
+    assert!(stderr(&o).contains("6 added"), "{}", stderr(&o));
+    let new_generation = std::fs::read_to_string(sb.index().join("CURRENT")).unwrap();
+    assert_ne!(generation, new_generation);
+    assert!(sb.search_json("överprövning")["total"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn locked_index_is_a_clear_error() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.index()).unwrap();
+    let f = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(sb.index().join(".writer.lock"))
+        .unwrap();
+    f.lock().unwrap();
+    let o = run(&[
+        "index",
+        "--corpus",
+        s(&sb.corpus()),
+        "--index",
+        s(&sb.index()),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("locked"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_reports_bad_front_matter() {
+    let sb = Sandbox::new();
+    let o = run(&["check", "--corpus", s(&sb.corpus())]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    sb.write(
+        "dålig.md",
+        b"---\ntitle: X\ntopics: [gissningar]\nreviewed: 2020-01-01\n---\n# X\n\ntext",
+    );
+    sb.write("trasig-fm.md", b"---\ntitle: [oavslutad\n---\ntext");
+    let o = run(&["check", "--corpus", s(&sb.corpus())]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("dålig.md:1: unknown topic `gissningar`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning:") && out.contains("more than 12 months ago"),
+        "{out}"
+    );
+    assert!(
+        out.contains("trasig-fm.md:1: front matter does not parse"),
+        "{out}"
+    );
+}

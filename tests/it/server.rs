@@ -1,0 +1,236 @@
+//! The HTTP surface, driven through the router without a socket.
+
+use crate::{Sandbox, run, s};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use tower::ServiceExt;
+use vagvisare::search::Engine;
+use vagvisare::server::{AppState, app};
+
+fn state(sb: &Sandbox) -> Arc<AppState> {
+    AppState::new(Engine::open(&sb.index()).unwrap(), sb.index())
+}
+
+async fn get(state: &Arc<AppState>, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let resp = app(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn enc(q: &str) -> String {
+    percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+#[tokio::test]
+async fn api_equals_cli_json() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    let st = state(&sb);
+    for q in ["överprövning", "4 kap. 18 §", "idéburen organisation", ""] {
+        let (status, headers, body) = get(&st, &format!("/api/search?q={}&limit=5", enc(q))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let mut api: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let o = run(&[
+            "search",
+            "--index",
+            s(&sb.index()),
+            "--json",
+            "--limit",
+            "5",
+            "--",
+            q,
+        ]);
+        let mut cli: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        api["took_ms"] = 0.into();
+        cli["took_ms"] = 0.into();
+        assert_eq!(api, cli, "{q}");
+    }
+    let (_, _, body) = get(&st, "/api/search").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total"], 0);
+}
+
+#[tokio::test]
+async fn bad_limit_is_400_and_nothing_is_500() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    let st = state(&sb);
+    for bad in ["abc", "-1", "0", "1e9"] {
+        let (status, _, body) = get(&st, &format!("/api/search?q=iop&limit={bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["error"].is_string());
+    }
+    let (_, _, body) = get(&st, "/api/search?q=iop&limit=100000").await;
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["hits"]
+            .as_array()
+            .unwrap()
+            .len()
+            <= 100
+    );
+    let nested = "(".repeat(1500);
+    for q in [
+        "\"",
+        "(",
+        "title:",
+        "*",
+        "~",
+        &nested,
+        &"x".repeat(5000),
+        "%ZZ",
+    ] {
+        let (status, _, _) = get(&st, &format!("/api/search?q={}", enc(q))).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _, _) = get(&st, &format!("/?q={}", enc(q))).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, _, _) = get(&st, "/api/search?q=%ZZ%").await;
+    assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
+async fn pages_render_and_link_to_sections() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    let st = state(&sb);
+    let (status, headers, body) = get(&st, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let html = scraper::Html::parse_document(&body);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    assert_eq!(html.select(&sel("html[lang=sv]")).count(), 1);
+    assert_eq!(
+        html.select(&sel("form[action='/'] input[name=q]")).count(),
+        1
+    );
+
+    let (_, _, body) = get(&st, &format!("/?q={}", enc("överenskommelsen <b>"))).await;
+    let html = scraper::Html::parse_document(&body);
+    let link = html
+        .select(&sel("li.hit h2 a"))
+        .next()
+        .expect("a hit")
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(link, "/dok/iop-grunder.md#overenskommelsen-i-are");
+    assert!(!body.contains("<b>\""), "query is escaped");
+    assert!(
+        html.select(&sel(".status[role=status]"))
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>()
+            .contains("träffar")
+    );
+
+    let (status, _, body) = get(&st, "/dok/iop-grunder.md").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = scraper::Html::parse_document(&body);
+    assert!(
+        doc.select(&sel("section#overenskommelsen-i-are h2"))
+            .next()
+            .is_some(),
+        "{body}"
+    );
+    let (status, _, _) = get(
+        &st,
+        &format!(
+            "/dok/{}",
+            enc("lagar och råd/lou-utdrag.md").replace("%2F", "/")
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    for bad in [
+        "/dok/../Cargo.toml",
+        "/dok/%2e%2e/%2e%2e/etc/passwd",
+        "/dok//etc/passwd",
+        "/dok/finns-inte.md",
+        "/nope",
+    ] {
+        let (status, _, body) = get(&st, bad).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
+        assert!(!body.contains("root:"));
+    }
+    let (status, _, body) = get(&st, "/healthz").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, headers, _) = get(&st, "/static/style.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}
+
+/// `vagvisare index` run by another process: a commit in the same generation is picked up by
+/// the reader, and a rebuilt generation by `refresh`, both without restarting.
+#[tokio::test]
+async fn new_commits_are_served_without_restart() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    let st = state(&sb);
+    let count = |body: &str| {
+        serde_json::from_str::<serde_json::Value>(body).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    let (_, _, body) = get(&st, "/api/search?q=kanotuthyrning").await;
+    assert_eq!(count(&body), 0);
+
+    sb.write(
+        "nytt.md",
+        "# Nyhet\n\nKommunen upphandlar kanotuthyrning.".as_bytes(),
+    );
+    sb.index_run();
+    let mut found = false;
+    for _ in 0..50 {
+        let (_, _, body) = get(&st, "/api/search?q=kanotuthyrning").await;
+        if count(&body) > 0 {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(found, "incremental commit served within 5 s");
+
+    sb.write(
+        "nytt2.md",
+        "# Nyhet två\n\nKommunen upphandlar cykelreparationer.".as_bytes(),
+    );
+    let o = run(&[
+        "index",
+        "--corpus",
+        s(&sb.corpus()),
+        "--index",
+        s(&sb.index()),
+        "--rebuild",
+    ]);
+    assert!(o.status.success());
+    assert!(st.refresh(), "a new generation is picked up");
+    let (_, _, body) = get(&st, "/api/search?q=cykelreparationer").await;
+    assert_eq!(count(&body), 1);
+}
