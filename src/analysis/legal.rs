@@ -17,6 +17,10 @@ static CHAPTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(\d{1,2})\s*([a-z])?\s*kap\b").expect("valid regex"));
 static SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:^|\s)(\d{1,3})\s*([a-z])?\s*§\s*$").expect("valid regex"));
+static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:,|och|samt|eller|resp\.?)\s*(\d{1,3})\s*([a-z])?\s*§")
+        .expect("valid regex")
+});
 static LAW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(LOU|LUF|LUK|LUFS|LOV)\b").expect("valid regex"));
 
@@ -77,6 +81,19 @@ pub fn references(text: &str) -> Vec<String> {
             c.get(4).map(|m| m.as_str()),
         );
         push(k, m.start(), m.end());
+        // "19 kap. 25 § och 25 a §": the second section belongs to the same chapter.
+        let mut end = m.end();
+        while let Some(n) = CONTINUATION.captures(&text[end..]) {
+            let whole = n.get(0).expect("whole match");
+            let k = key(
+                &c[1],
+                c.get(2).map(|m| m.as_str()),
+                &n[1],
+                n.get(2).map(|m| m.as_str()),
+            );
+            push(k, end, end + whole.end());
+            end += whole.end();
+        }
     }
     for c in COLON.captures_iter(text) {
         let m = c.get(0).expect("whole match");
@@ -130,6 +147,7 @@ mod tests {
             ("enligt 4 kap 18 §", vec!["4:18"]),
             ("LOU 19 kap. 25 a §", vec!["19:25a", "lou/19:25a"]),
             ("19 a kap. 1 §", vec!["19a:1"]),
+            ("19 kap. 25 § och 25 a §", vec!["19:25", "19:25a"]),
             ("4:18 LOU", vec!["4:18", "lou/4:18"]),
             ("SFS 2016:1145 och HFD 2021:48", vec![]),
         ] {

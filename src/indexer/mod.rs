@@ -523,10 +523,16 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         t.add_text(f.anchor, &s.anchor);
         t.add_u64(f.level, s.level as u64);
         t.add_u64(f.ord, ord as u64);
+        // The provisions a section is (statute ladder) or is about (a heading naming them).
+        let mut about: BTreeSet<String> = BTreeSet::new();
         if doc.kind != Kind::Pdf {
-            for r in legal::provision_of_trail(&s.trail, law) {
-                t.add_text(f.refs_is, &r);
-            }
+            about.extend(legal::provision_of_trail(&s.trail, law));
+        }
+        if let Some(label) = s.trail_label() {
+            about.extend(legal::references(&label));
+        }
+        for r in &about {
+            t.add_text(f.refs_is, r);
         }
         let mut refs = cited.clone();
         refs.extend(legal::references(&s.text));

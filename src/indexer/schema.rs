@@ -31,7 +31,7 @@ pub struct Fields {
     pub anchor: Field,
     pub level: Field,
     pub ord: Field,
-    /// Provisions this section *is* (statute sections): `4:18`, `lou/4:18`.
+    /// Provisions this section *is* (statute sections) or names in its headings: `4:18`, `lou/4:18`.
     pub refs_is: Field,
     /// Provisions this section cites, or its document lists in `legal_refs`.
     pub refs_cited: Field,
