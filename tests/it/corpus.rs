@@ -1,6 +1,7 @@
 //! The shipped corpus: it passes `check` and is indexed without a skipped file.
 
 use crate::{run, s, stdout};
+use std::path::PathBuf;
 
 #[test]
 fn shipped_corpus_passes_check_and_indexes_cleanly() {
@@ -87,4 +88,175 @@ fn user_questions_find_their_documents() {
         questions.len(),
         misses.join("\n")
     );
+}
+
+/// Words for the overlap check: lower-case runs of letters; numbers, law references and URLs
+/// do not count.
+fn words(text: &str) -> Vec<String> {
+    let no_urls = regex::Regex::new(r"(?:https?://|www\.)\S+")
+        .unwrap()
+        .replace_all(text, " ");
+    let no_tags = regex::Regex::new(r"<[^>]{0,2000}>")
+        .unwrap()
+        .replace_all(&no_urls, " ");
+    const REFS: &[&str] = &[
+        "kap", "lou", "luf", "luk", "lufs", "lov", "sfs", "hfd", "prop", "ref", "art", "bilaga",
+        "a", "b",
+    ];
+    no_tags
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
+        .map(|w| w.to_lowercase())
+        .filter(|w| !REFS.contains(&w.as_str()))
+        .collect()
+}
+
+fn shingles(words: &[String], n: usize) -> impl Iterator<Item = (u64, usize)> + '_ {
+    use std::hash::{Hash, Hasher};
+    words.windows(n).enumerate().map(|(i, w)| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        w.hash(&mut h);
+        (h.finish(), i)
+    })
+}
+
+/// No sentence is copied: no run of 15 identical words between the shipped corpus (and the
+/// sources of its PDFs) and the fact sheet or any text file under `../shared/realdata`.
+#[test]
+fn corpus_copies_no_fifteen_word_run_from_sources() {
+    const N: usize = 15;
+    let shared = crate::repo().join("../shared");
+    if !shared.join("realdata").is_dir() {
+        eprintln!("SKIPPED: ../shared is absent; the copy check did not run");
+        return;
+    }
+    let mut source_texts: Vec<(String, String)> = Vec::new();
+    if let Ok(t) = std::fs::read_to_string(shared.join("domain/facts.md")) {
+        source_texts.push(("facts.md".into(), t));
+    }
+    for e in walkdir::WalkDir::new(shared.join("realdata"))
+        .into_iter()
+        .flatten()
+    {
+        let p = e.path();
+        let ext = p
+            .extension()
+            .and_then(|x| x.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let text = match ext.as_str() {
+            "md" | "txt" | "xml" | "tsv" => std::fs::read(p)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+            "html" | "htm" => std::fs::read(p)
+                .ok()
+                .map(|b| vagvisare::ingest::html::decode(&b)),
+            "pdf" => std::process::Command::new("pdftotext")
+                .args(["-q", "-enc", "UTF-8"])
+                .arg(p)
+                .arg("-")
+                .output()
+                .ok()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned()),
+            _ => None,
+        };
+        if let Some(t) = text {
+            source_texts.push((p.display().to_string(), t));
+        }
+    }
+    let mut seen = std::collections::HashMap::new();
+    for (name, text) in &source_texts {
+        for (h, _) in shingles(&words(text), N) {
+            seen.entry(h).or_insert(name.clone());
+        }
+    }
+    let repo = crate::repo();
+    let mut ours: Vec<PathBuf> = walkdir::WalkDir::new(repo.join("corpus"))
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "md" || x == "html" || x == "txt")
+        })
+        .collect();
+    ours.extend(
+        walkdir::WalkDir::new(repo.join("scripts/pdf-src"))
+            .into_iter()
+            .flatten()
+            .map(|e| e.path().to_path_buf())
+            .filter(|p| p.is_file()),
+    );
+    let mut copies = Vec::new();
+    for p in &ours {
+        let text = std::fs::read_to_string(p).unwrap();
+        let w = words(&text);
+        for (h, i) in shingles(&w, N) {
+            if let Some(src) = seen.get(&h) {
+                copies.push(format!(
+                    "{}: \"{}\" (also in {src})",
+                    p.display(),
+                    w[i..i + N].join(" ")
+                ));
+                break;
+            }
+        }
+    }
+    assert!(
+        copies.is_empty(),
+        "copied runs of {N} words:\n{}",
+        copies.join("\n")
+    );
+}
+
+/// The shipped corpus keeps its size and spread: documents by language, format, topic and
+/// audience, and each document's length (300-1,500 words).
+#[test]
+fn shipped_corpus_counts() {
+    use vagvisare::document::{Kind, Lang};
+    let corpus = crate::repo().join("corpus");
+    let (files, problems) = vagvisare::ingest::walk(&corpus);
+    assert!(problems.is_empty(), "{problems:?}");
+    let limits = vagvisare::ingest::Limits::default();
+    let docs: Vec<_> = files
+        .iter()
+        .map(|f| vagvisare::ingest::extract_in_process(f, &limits).unwrap())
+        .collect();
+    let count = |pred: &dyn Fn(&vagvisare::document::Document) -> bool| {
+        docs.iter().filter(|d| pred(d)).count()
+    };
+    let sv = count(&|d| d.lang == Lang::Sv);
+    let en = count(&|d| d.lang == Lang::En);
+    let html = count(&|d| d.kind == Kind::Html);
+    let pdf = count(&|d| d.kind == Kind::Pdf);
+    eprintln!(
+        "corpus: {} documents, {sv} sv, {en} en, {html} html, {pdf} pdf",
+        docs.len()
+    );
+    assert!(docs.len() >= 60 && sv >= 45 && en >= 8 && html >= 5 && pdf >= 4);
+    for topic in vagvisare::check::TOPICS {
+        assert!(
+            count(&|d| d.meta.topics.iter().any(|t| t == topic)) >= 1,
+            "no document on topic {topic}"
+        );
+    }
+    for audience in vagvisare::check::AUDIENCES {
+        assert!(
+            count(&|d| d.meta.audience.iter().any(|a| a == audience)) >= 10,
+            "few documents for {audience}"
+        );
+    }
+    for d in &docs {
+        let words: usize = d
+            .sections
+            .iter()
+            .map(|s| s.text.split_whitespace().count())
+            .sum();
+        assert!((300..=1500).contains(&words), "{}: {words} words", d.path);
+        assert!(
+            d.meta.reviewed.is_some() && !d.meta.sources.is_empty(),
+            "{}: metadata",
+            d.path
+        );
+    }
 }
