@@ -185,6 +185,68 @@ pub fn check(corpus: &Path, today: i64) -> Vec<Problem> {
     problems
 }
 
+/// Checks the curated data (cards, IOP rules, thresholds): parse errors, duplicate ids, links to
+/// documents and section anchors, expired and stale cards. Documents are extracted to learn
+/// their anchors (HTML and PDF in the isolated worker `spec`).
+pub fn check_curated(corpus: &Path, today: i64, spec: &crate::ingest::worker::WorkerSpec) -> Vec<Problem> {
+    use std::collections::{HashMap, HashSet};
+    let mut problems = Vec::new();
+    let (files, _) = ingest::walk(corpus);
+    let mut anchors: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut worker = crate::ingest::worker::Worker::new(spec.clone());
+    for f in &files {
+        let doc = if crate::ingest::worker::isolated(f.kind) {
+            worker.extract(f)
+        } else {
+            ingest::extract_in_process(f, &spec.limits)
+        };
+        if let Ok(d) = doc {
+            anchors.insert(f.rel.to_string(), d.sections.iter().map(|s| s.anchor.clone()).collect());
+        }
+    }
+    let doc_exists = |path: &str, anchor: Option<&str>| match anchors.get(path) {
+        Some(a) => anchor.is_none_or(|x| a.contains(x)),
+        None => false,
+    };
+    let (curated, bad) = crate::curated::Curated::load(corpus);
+    for (file, reason) in bad {
+        problems.push(Problem { severity: Severity::Error, file: corpus.join(file), line: None, message: format!("does not parse: {reason}") });
+    }
+    let mut ids = HashSet::new();
+    for card in &curated.cards {
+        let file = corpus.join(&card.file);
+        if !ids.insert(card.id.clone()) {
+            problems.push(Problem { severity: Severity::Error, file: file.clone(), line: None, message: format!("duplicate card id `{}`", card.id) });
+        }
+        let stem = card.file.rsplit('/').next().unwrap_or("").trim_end_matches(".toml");
+        for (severity, message) in crate::cards::validate(card, stem, today, &doc_exists) {
+            problems.push(Problem { severity, file: file.clone(), line: None, message });
+        }
+    }
+    if let Some(rules) = &curated.iop {
+        let card_exists = |id: &str| curated.card(id).is_some();
+        for message in rules.validate(&doc_exists, &card_exists) {
+            problems.push(Problem { severity: Severity::Error, file: corpus.join(crate::iop::FILE), line: None, message });
+        }
+    }
+    if let Some(table) = &curated.thresholds {
+        for message in crate::thresholds::validate(table) {
+            problems.push(Problem { severity: Severity::Error, file: corpus.join(crate::thresholds::FILE), line: None, message });
+        }
+        if let Some(d) = parse_date(&table.reviewed)
+            && today - d > STALE_AFTER_DAYS
+        {
+            problems.push(Problem {
+                severity: Severity::Warning,
+                file: corpus.join(crate::thresholds::FILE),
+                line: None,
+                message: format!("last reviewed {}, more than 12 months ago", table.reviewed),
+            });
+        }
+    }
+    problems
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len())
         .position(|w| w.eq_ignore_ascii_case(needle))
@@ -269,6 +331,25 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The `YYYY-MM-DD` date of a day number (inverse of [`days_from_civil`]).
+pub fn civil_from_days(z: i64) -> String {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Today as `YYYY-MM-DD` (UTC).
+pub fn today_string() -> String {
+    civil_from_days(today())
+}
+
 /// Today, in days since 1970-01-01 (UTC).
 pub fn today() -> i64 {
     let secs = std::time::SystemTime::now()
@@ -290,6 +371,9 @@ mod tests {
         );
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("igår"), None);
+        for d in ["2026-11-27", "2024-02-29", "1999-12-31", "2027-01-01"] {
+            assert_eq!(civil_from_days(parse_date(d).unwrap()), d);
+        }
     }
 
     #[test]

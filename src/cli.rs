@@ -310,7 +310,9 @@ fn check(corpus: &std::path::Path) -> Result<ExitCode> {
     if !corpus.is_dir() {
         anyhow::bail!("corpus folder {} does not exist", corpus.display());
     }
-    let problems = check::check(corpus, check::today());
+    let mut problems = check::check(corpus, check::today());
+    let spec = crate::ingest::worker::WorkerSpec::current(Limits::default()).context("cannot find the vagvisare executable")?;
+    problems.extend(check::check_curated(corpus, check::today(), &spec));
     let errors = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)

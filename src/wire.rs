@@ -37,6 +37,12 @@ pub struct Hit {
 pub struct CardRef {
     pub id: String,
     pub title: String,
+    /// Extra: the short answer (plain text).
+    pub answer: String,
+    /// Extra: the legal basis, e.g. "LOU 4 kap. 18 §".
+    pub legal_basis: Vec<String>,
+    /// Extra: the card's page, `/kort/<id>`.
+    pub url: String,
 }
 
 /// The body of every 4xx answer of the API.

@@ -11,13 +11,15 @@ pub mod manifest;
 pub mod schema;
 
 use crate::analysis::legal;
+use crate::cards::Card;
+use crate::curated::Curated;
 use crate::document::{Document, Kind, RelPath};
 use crate::ingest::worker::{Worker, WorkerSpec};
 use crate::ingest::{self, IngestError, Limits, SourceFile};
 use crate::store::{self, StoreError};
 use manifest::{Entry, Manifest};
 use schema::Fields;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
@@ -89,6 +91,8 @@ pub struct IndexReport {
     pub rebuilt: bool,
     pub generation: String,
     pub sections: u64,
+    /// Cards (re)indexed in this run (0 when unchanged).
+    pub cards: usize,
 }
 
 impl std::fmt::Display for IndexReport {
@@ -405,7 +409,30 @@ pub fn run(
     if let Some(e) = commit_error {
         return Err(e);
     }
+    // Curated data: cards are (re)indexed as documents of kind "card" when they changed.
+    let (curated, problems) = Curated::load(&opts.corpus);
+    for (file, reason) in problems {
+        if let Some(path) = RelPath::parse(&file) {
+            let s = Skipped { path, reason: format!("curated data not loaded: {reason}") };
+            report_skip(&s);
+            report.skipped.push(s);
+        }
+    }
+    let stored = Curated::read_stored(&gen_dir);
+    let curated_changed = rebuilt || stored.fingerprint() != curated.fingerprint() || !gen_dir.join(crate::curated::FILE_NAME).exists();
+    if curated_changed {
+        writer.delete_term(Term::from_field_text(fields.kind, "card"));
+        for card in &curated.cards {
+            if let Err(e) = writer.add_document(card_doc(card, &fields)) {
+                tracing::error!("{}: could not add the card: {e}", card.file);
+            }
+        }
+        report.cards = curated.cards.len();
+    }
     commit(&mut writer, &manifest, &gen_dir)?;
+    if curated_changed {
+        curated.store(&gen_dir)?;
+    }
     writer
         .wait_merging_threads()
         .map_err(tantivy_err(&gen_dir))?;
@@ -484,13 +511,6 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// Document metadata stored with every section, for result pages and the document view.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct StoredMeta {
-    #[serde(flatten)]
-    pub meta: crate::document::Meta,
-}
-
 /// Turns a document into one tantivy document per section.
 pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
     let law = legal::law_of_title(&doc.title);
@@ -545,5 +565,23 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
     out
 }
 
-/// Re-exported for callers that only need the map type.
-pub type Files = BTreeMap<RelPath, Entry>;
+/// An answer card as a tantivy document: title, triggers (as the trail) and answer, analysed
+/// like documents; triggers also go through the English analyzer for English phrasings.
+pub fn card_doc(card: &Card, f: &Fields) -> TantivyDocument {
+    let mut t = TantivyDocument::default();
+    t.add_text(f.path, &card.file);
+    t.add_text(f.kind, "card");
+    t.add_text(f.lang, "sv");
+    t.add_text(f.title, &card.title);
+    t.add_text(f.title_sv, &card.title);
+    let triggers = card.triggers.join("\n");
+    t.add_text(f.trail_sv, &triggers);
+    t.add_text(f.trail_en, &triggers);
+    t.add_text(f.body_sv, &card.answer);
+    t.add_text(f.body_exact, &card.match_text());
+    t.add_text(f.anchor, &card.id);
+    for r in legal::references(&card.match_text()) {
+        t.add_text(f.refs_is, &r);
+    }
+    t
+}

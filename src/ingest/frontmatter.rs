@@ -81,6 +81,12 @@ pub fn parse(block: &str, format: Format) -> Result<(Meta, Map<String, Value>), 
     }
 }
 
+/// Parses a whole TOML document into JSON values (dates become `YYYY-MM-DD` strings).
+pub fn parse_toml_value(text: &str) -> Result<Value, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    Ok(toml_to_json(toml::Value::Table(table)))
+}
+
 fn toml_to_json(v: toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s),

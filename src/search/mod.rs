@@ -12,7 +12,10 @@ mod snippet;
 use crate::analysis::{self, legal};
 use crate::indexer::schema::Fields;
 use crate::store::{self, StoreError};
-use crate::wire::{Hit, SearchResponse};
+use crate::cards::{self, Vocabulary};
+use crate::curated::Curated;
+use crate::wire::{CardRef, Hit, SearchResponse};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
@@ -35,6 +38,11 @@ pub struct Engine {
     pub reader: IndexReader,
     pub fields: Fields,
     pub generation: String,
+    /// Cards, IOP rules and thresholds stored with this generation.
+    pub curated: Curated,
+    /// Modification time of the stored curated data, to notice an update.
+    pub curated_stamp: Option<std::time::SystemTime>,
+    card_vocabulary: HashMap<String, Vocabulary>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,15 +50,13 @@ pub struct SearchRequest {
     pub query: String,
     pub limit: usize,
     pub offset: usize,
+    /// The date cards are judged valid on (`YYYY-MM-DD`); today when `None`.
+    pub today: Option<String>,
 }
 
 impl SearchRequest {
     pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
-        SearchRequest {
-            query: query.into(),
-            limit,
-            offset: 0,
-        }
+        SearchRequest { query: query.into(), limit, offset: 0, today: None }
     }
 }
 
@@ -68,12 +74,62 @@ impl Engine {
                 path: opened.dir.clone(),
                 reason: e.to_string(),
             })?;
+        let curated = Curated::read_stored(&opened.dir);
+        let curated_stamp = curated_stamp(&opened.dir);
+        let card_vocabulary = curated.cards.iter().map(|c| (c.id.clone(), Vocabulary::of(&c.match_text()))).collect();
         Ok(Engine {
             index: opened.index,
             reader,
             fields: opened.fields,
             generation: opened.generation,
+            curated,
+            curated_stamp,
+            card_vocabulary,
         })
+    }
+
+    /// Whether the curated data stored with this generation changed since it was opened.
+    pub fn stamp_changed(&self, index_dir: &Path) -> bool {
+        curated_stamp(&index_dir.join(&self.generation)) != self.curated_stamp
+    }
+
+    /// The cards that answer a query: candidates from the index, kept when their title and
+    /// triggers cover enough of the query and they score near the best one.
+    pub fn cards(&self, query: &str, today: &str) -> Vec<CardRef> {
+        let Some(text_query) = self.build_query(query) else { return Vec::new() };
+        let only_cards: Box<dyn Query> = Box::new(BoostQuery::new(
+            Box::new(TermQuery::new(Term::from_field_text(self.fields.kind, "card"), IndexRecordOption::Basic)),
+            0.0,
+        ));
+        let q = BooleanQuery::new(vec![(Occur::Must, text_query), (Occur::Must, only_cards)]);
+        let searcher = self.reader.searcher();
+        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(10).order_by_score()) else { return Vec::new() };
+        let clipped = clip(query);
+        let mut kept: Vec<(f32, &crate::cards::Card)> = Vec::new();
+        for (score, addr) in top {
+            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else { continue };
+            let Some(id) = doc.get_first(self.fields.anchor).and_then(|v| v.as_str()) else { continue };
+            let Some(card) = self.curated.card(id) else { continue };
+            if !card.is_current(today) {
+                continue;
+            }
+            let coverage = self.card_vocabulary.get(id).map_or(0.0, |v| v.coverage(clipped));
+            if coverage >= cards::MIN_COVERAGE {
+                kept.push((score, card));
+            }
+        }
+        let best = kept.iter().map(|(s, _)| *s).fold(0.0f32, f32::max);
+        kept.into_iter()
+            .filter(|(s, _)| *s >= best * cards::MIN_RELATIVE_SCORE)
+            .take(cards::MAX_CARDS)
+            .map(|(_, c)| CardRef {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                answer: c.answer.trim().to_string(),
+                legal_basis: c.legal_basis.clone(),
+                url: format!("/kort/{}", c.id),
+            })
+            .collect()
     }
 
     /// Number of sections in the index.
@@ -91,7 +147,13 @@ impl Engine {
             hits: Vec::new(),
             cards: Vec::new(),
         };
-        if let Some(query) = self.build_query(&req.query) {
+        if let Some(text_query) = self.build_query(&req.query) {
+            let no_cards: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.kind, "card"),
+                IndexRecordOption::Basic,
+            ));
+            let query: Box<dyn Query> =
+                Box::new(BooleanQuery::new(vec![(Occur::Must, text_query), (Occur::MustNot, no_cards)]));
             let searcher = self.reader.searcher();
             let limit = req.limit.clamp(1, MAX_LIMIT);
             let collector = (
@@ -111,6 +173,10 @@ impl Engine {
                 }
                 Err(e) => tracing::error!("search failed: {e}"),
             }
+        }
+        if req.offset == 0 {
+            let today = req.today.clone().unwrap_or_else(crate::check::today_string);
+            response.cards = self.cards(&req.query, &today);
         }
         response.took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
         response
@@ -149,6 +215,10 @@ impl Engine {
     pub fn build_query(&self, raw: &str) -> Option<Box<dyn Query>> {
         build_query(&self.fields, raw)
     }
+}
+
+fn curated_stamp(gen_dir: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(gen_dir.join(crate::curated::FILE_NAME)).and_then(|m| m.modified()).ok()
 }
 
 fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {

@@ -3,6 +3,7 @@
 //! [`serve`] binds, watches the index for a new generation and shuts down on Ctrl-C/SIGTERM.
 //! Nothing outside this module imports axum.
 
+mod curated_pages;
 mod pages;
 
 use crate::search::{Engine, MAX_LIMIT, SearchRequest};
@@ -40,7 +41,9 @@ impl AppState {
     /// Returns true when it swapped. A generation that fails to open leaves the old one serving.
     pub fn refresh(&self) -> bool {
         let current = crate::store::current_generation(&self.index_dir);
-        if current.as_deref() == Some(self.engine.load().generation.as_str()) || current.is_none() {
+        let engine = self.engine.load();
+        let same_generation = current.as_deref() == Some(engine.generation.as_str());
+        if current.is_none() || (same_generation && !engine.stamp_changed(&self.index_dir)) {
             return false;
         }
         match Engine::open(&self.index_dir) {
@@ -67,6 +70,13 @@ pub fn app(state: Shared) -> Router {
         .route("/dok/{*path}", get(pages::document_page))
         .route("/api/search", get(api_search))
         .route("/healthz", get(healthz))
+        .route("/kort", get(curated_pages::cards_page))
+        .route("/kort/{id}", get(curated_pages::card_page))
+        .route("/iop", get(curated_pages::iop_form))
+        .route("/iop/resultat", get(curated_pages::iop_result).post(curated_pages::iop_post))
+        .route("/api/iop", axum::routing::post(curated_pages::iop_api))
+        .route("/troskelvarden", get(curated_pages::thresholds_page))
+        .route("/api/troskelvarden", get(curated_pages::thresholds_api))
         .route("/static/{file}", get(pages::static_file))
         .fallback(pages::not_found)
         .with_state(state)

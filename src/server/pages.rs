@@ -36,6 +36,7 @@ pub struct HitView {
 #[template(path = "search.html")]
 struct SearchPage {
     query: String,
+    cards: Vec<crate::wire::CardRef>,
     total: u64,
     took: String,
     hits: Vec<HitView>,
@@ -46,7 +47,7 @@ struct SearchPage {
     next_page: Option<usize>,
 }
 
-fn render(t: &impl Template) -> Response {
+pub fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -93,6 +94,7 @@ pub async fn search_page(
     let sections = state.engine.load().num_sections();
     let mut view = SearchPage {
         query: query.clone(),
+        cards: vec![],
         total: 0,
         took: String::new(),
         hits: vec![],
@@ -107,6 +109,7 @@ pub async fn search_page(
         req.offset = (page - 1) * PAGE_SIZE;
         let res = run_search(&state, req).await;
         view.total = res.total;
+        view.cards = res.cards;
         view.took = format!("{:.1}", res.took_ms);
         view.hits = res
             .hits

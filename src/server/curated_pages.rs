@@ -1,0 +1,377 @@
+//! Pages and API of the curated parts: answer cards (`/kort`, `/kort/<id>`), the IOP check
+//! (`/iop`, `/iop/resultat`, `POST /api/iop`) and the threshold guide (`/troskelvarden`,
+//! `/api/troskelvarden`). All of them read the curated data stored with the live index.
+
+use super::Shared;
+use super::pages::{error_page, path_url, render};
+use crate::cards::Card;
+use crate::iop::{Answers, Verdict};
+use crate::search::Engine;
+use crate::thresholds::{self, Guidance};
+use crate::wire::ApiError;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Json, Redirect, Response};
+use std::collections::{BTreeMap, HashMap};
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+/// A link shown under a card, an IOP reason or a threshold answer.
+pub struct LinkView {
+    pub url: String,
+    pub label: String,
+}
+
+/// Resolves `path#anchor` links to the document's title (and section heading).
+fn links(engine: &Engine, see: &[String]) -> Vec<LinkView> {
+    let searcher = engine.reader.searcher();
+    let f = &engine.fields;
+    see.iter()
+        .map(|link| {
+            let (path, anchor) = match link.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (link.as_str(), None),
+            };
+            let q = TermQuery::new(Term::from_field_text(f.path, path), IndexRecordOption::Basic);
+            let docs = searcher.search(&q, &TopDocs::with_limit(2000).order_by_score()).unwrap_or_default();
+            let text = |d: &TantivyDocument, field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+            let mut title = None;
+            let mut heading = None;
+            for (_, addr) in docs {
+                let Ok(d) = searcher.doc::<TantivyDocument>(addr) else { continue };
+                title = title.or_else(|| text(&d, f.title));
+                if anchor.is_some() && text(&d, f.anchor).as_deref() == anchor {
+                    heading = text(&d, f.heading);
+                }
+            }
+            let label = match (title, heading) {
+                (Some(t), Some(h)) if h != t => format!("{t} – {h}"),
+                (Some(t), _) => t,
+                (None, _) => link.clone(),
+            };
+            let url = match anchor {
+                Some(a) => format!("/dok/{}#{a}", path_url(path)),
+                None => format!("/dok/{}", path_url(path)),
+            };
+            LinkView { url, label }
+        })
+        .collect()
+}
+
+fn card_links(engine: &Engine, ids: &[String]) -> Vec<LinkView> {
+    ids.iter()
+        .filter_map(|id| engine.curated.card(id))
+        .map(|c| LinkView { url: format!("/kort/{}", c.id), label: format!("Svarskort: {}", c.title) })
+        .collect()
+}
+
+/// Card details are Markdown written by editors; raw HTML in them is shown as text.
+pub fn render_markdown(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser, html};
+    let events = Parser::new_ext(md, crate::ingest::markdown::options()).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+#[derive(Template)]
+#[template(path = "card.html")]
+struct CardPage {
+    card: Card,
+    details_html: String,
+    links: Vec<LinkView>,
+}
+
+pub async fn card_page(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let engine = state.engine.load_full();
+    let today = crate::check::today_string();
+    match engine.curated.card(&id).filter(|c| c.is_current(&today)) {
+        Some(card) => render(&CardPage { details_html: render_markdown(&card.details), links: links(&engine, &card.see), card: card.clone() }),
+        None => error_page(StatusCode::NOT_FOUND, "Svarskortet finns inte", "Det finns inget giltigt svarskort med den adressen."),
+    }
+}
+
+pub struct CardGroup {
+    pub topic: String,
+    pub label: String,
+    pub cards: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "cards.html")]
+struct CardsPage {
+    groups: Vec<CardGroup>,
+}
+
+/// Swedish labels of the topic list.
+pub fn topic_label(t: &str) -> &str {
+    match t {
+        "upphandling" => "Upphandling",
+        "direktupphandling" => "Direktupphandling",
+        "troskelvarden" => "Tröskelvärden",
+        "sociala-hansyn" => "Sociala hänsyn",
+        "reserverade-kontrakt" => "Reserverade kontrakt",
+        "iop" => "IOP – idéburet offentligt partnerskap",
+        "ideburna" => "Idéburna organisationer",
+        "register" => "Registret över idéburna organisationer",
+        "sociala-foretag" => "Sociala företag",
+        "statsstod" => "Statsstöd",
+        "lov" => "LOV – valfrihetssystem",
+        "bidrag" => "Bidrag",
+        "innovation" => "Innovation",
+        "overprovning" => "Överprövning",
+        "workshop" => "Workshop",
+        "ordlista" => "Ordlista",
+        "regionalt" => "Regionalt",
+        "eu" => "EU",
+        other => other,
+    }
+}
+
+pub async fn cards_page(State(state): State<Shared>) -> Response {
+    let engine = state.engine.load_full();
+    let today = crate::check::today_string();
+    let mut groups: Vec<CardGroup> = Vec::new();
+    for topic in crate::check::TOPICS {
+        let cards: Vec<(String, String)> = engine
+            .curated
+            .cards
+            .iter()
+            .filter(|c| c.is_current(&today) && c.topics.first().map(String::as_str) == Some(*topic))
+            .map(|c| (c.id.clone(), c.title.clone()))
+            .collect();
+        if !cards.is_empty() {
+            groups.push(CardGroup { topic: topic.to_string(), label: topic_label(topic).to_string(), cards });
+        }
+    }
+    render(&CardsPage { groups })
+}
+
+pub struct OptionView {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+pub struct QuestionView {
+    pub id: String,
+    pub text: String,
+    pub help: String,
+    pub options: Vec<OptionView>,
+}
+
+#[derive(Template)]
+#[template(path = "iop.html")]
+struct IopPage {
+    title: String,
+    intro: String,
+    questions: Vec<QuestionView>,
+}
+
+fn no_rules() -> Response {
+    error_page(StatusCode::NOT_FOUND, "IOP-kollen saknas", "Korpusen innehåller inga regler för IOP-kollen (iop/regler.toml).")
+}
+
+pub async fn iop_form(State(state): State<Shared>, Query(answers): Query<Answers>) -> Response {
+    let engine = state.engine.load_full();
+    let Some(rules) = &engine.curated.iop else { return no_rules() };
+    let questions = rules
+        .question
+        .iter()
+        .map(|q| QuestionView {
+            id: q.id.clone(),
+            text: q.text.clone(),
+            help: q.help.clone(),
+            options: q
+                .options
+                .iter()
+                .map(|o| OptionView {
+                    value: o.value.clone(),
+                    label: o.label.clone(),
+                    checked: answers.get(&q.id) == Some(&o.value),
+                })
+                .collect(),
+        })
+        .collect();
+    render(&IopPage { title: rules.title.clone(), intro: rules.intro.clone(), questions })
+}
+
+fn answers_query(answers: &Answers) -> String {
+    answers
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                percent_encoding::utf8_percent_encode(k, percent_encoding::NON_ALPHANUMERIC),
+                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The plain form posts here; the answer is a redirect to the shareable result URL.
+pub async fn iop_post(State(state): State<Shared>, axum::Form(answers): axum::Form<Answers>) -> Response {
+    let engine = state.engine.load_full();
+    let Some(rules) = &engine.curated.iop else { return no_rules() };
+    let clean = rules.clean(&answers);
+    Redirect::to(&format!("/iop/resultat?{}", answers_query(&clean))).into_response()
+}
+
+pub struct ReasonView {
+    pub text: String,
+    pub basis: Vec<String>,
+    pub links: Vec<LinkView>,
+}
+
+#[derive(Template)]
+#[template(path = "iop_result.html")]
+struct IopResultPage {
+    title: String,
+    verdict: Verdict,
+    reasons: Vec<ReasonView>,
+    links: Vec<LinkView>,
+    edit_url: String,
+    share_url: String,
+}
+
+pub async fn iop_result(State(state): State<Shared>, Query(answers): Query<Answers>) -> Response {
+    let engine = state.engine.load_full();
+    let Some(rules) = &engine.curated.iop else { return no_rules() };
+    let clean = rules.clean(&answers);
+    let verdict = rules.evaluate(&clean);
+    let reasons = verdict
+        .reasons
+        .iter()
+        .map(|r| {
+            let mut l = links(&engine, &r.see);
+            l.extend(card_links(&engine, &r.cards));
+            ReasonView { text: r.text.clone(), basis: r.basis.clone(), links: l }
+        })
+        .collect();
+    let mut l = links(&engine, &verdict.see);
+    l.extend(card_links(&engine, &verdict.cards));
+    let q = answers_query(&clean);
+    render(&IopResultPage {
+        title: rules.title.clone(),
+        reasons,
+        links: l,
+        edit_url: format!("/iop?{q}"),
+        share_url: format!("/iop/resultat?{q}"),
+        verdict,
+    })
+}
+
+/// `POST /api/iop` with `{"answers": {"question": "value", ...}}` (or the map itself).
+pub async fn iop_api(State(state): State<Shared>, body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>) -> Response {
+    let Ok(Json(body)) = body else {
+        return (StatusCode::BAD_REQUEST, Json(ApiError { error: "the body must be JSON: {\"answers\": {\"question\": \"value\"}}".into() })).into_response();
+    };
+    let map = body.get("answers").cloned().unwrap_or(body);
+    let Ok(answers) = serde_json::from_value::<BTreeMap<String, String>>(map) else {
+        return (StatusCode::BAD_REQUEST, Json(ApiError { error: "answers must map question ids to option values (strings)".into() })).into_response();
+    };
+    let engine = state.engine.load_full();
+    let Some(rules) = &engine.curated.iop else {
+        return (StatusCode::NOT_FOUND, Json(ApiError { error: "no IOP rules in this corpus".into() })).into_response();
+    };
+    Json(rules.evaluate(&answers)).into_response()
+}
+
+pub struct FigureView {
+    pub label: String,
+    pub sek: String,
+    pub eur: String,
+    pub valid: String,
+    pub source: String,
+}
+
+#[derive(Template)]
+#[template(path = "thresholds.html")]
+struct ThresholdsPage {
+    value: String,
+    kind: String,
+    buyer: String,
+    kinds: &'static [(&'static str, &'static str)],
+    buyers: &'static [(&'static str, &'static str)],
+    today: String,
+    error: Option<String>,
+    guidance: Option<Guidance>,
+    figures: Vec<FigureView>,
+    links: Vec<LinkView>,
+}
+
+fn guide(engine: &Engine, params: &HashMap<String, String>) -> Result<(Guidance, String), String> {
+    let table = engine.curated.thresholds.as_ref().ok_or("Korpusen innehåller inga tröskelvärden (troskelvarden.toml).")?;
+    let value = params.get("value").and_then(|v| thresholds::parse_amount(v)).ok_or("Ange värdet som ett belopp i kronor, till exempel 850 000.")?;
+    let kind = params.get("kind").map(String::as_str).unwrap_or("tjanster");
+    let buyer = params.get("buyer").map(String::as_str).unwrap_or("kommun");
+    let today = params
+        .get("datum")
+        .filter(|d| crate::check::parse_date(d).is_some())
+        .cloned()
+        .unwrap_or_else(crate::check::today_string);
+    table.guide(value, kind, buyer, &today).map(|g| (g, today)).map_err(|e| e.to_string())
+}
+
+pub async fn thresholds_page(State(state): State<Shared>, Query(params): Query<HashMap<String, String>>) -> Response {
+    let engine = state.engine.load_full();
+    let mut page = ThresholdsPage {
+        value: params.get("value").cloned().unwrap_or_default(),
+        kind: params.get("kind").cloned().unwrap_or_else(|| "tjanster".into()),
+        buyer: params.get("buyer").cloned().unwrap_or_else(|| "kommun".into()),
+        kinds: thresholds::KINDS,
+        buyers: thresholds::BUYERS,
+        today: crate::check::today_string(),
+        error: None,
+        guidance: None,
+        figures: vec![],
+        links: vec![],
+    };
+    if params.contains_key("value") {
+        match guide(&engine, &params) {
+            Ok((g, today)) => {
+                page.today = today;
+                page.figures = g
+                    .figures
+                    .iter()
+                    .map(|f| FigureView {
+                        label: f.label.clone(),
+                        sek: match f.sek {
+                            Some(s) if f.confirmed => format!("{} kr", thresholds::sek(s)),
+                            Some(s) => format!("{} kr (beräknat)", thresholds::sek(s)),
+                            None => "ej bekräftat".into(),
+                        },
+                        eur: f.eur.map(|e| format!("{} €", thresholds::sek(e))).unwrap_or_else(|| "–".into()),
+                        valid: f.valid.clone(),
+                        source: f.source.clone(),
+                    })
+                    .collect();
+                page.links = links(&engine, &g.see);
+                page.guidance = Some(g);
+            }
+            Err(e) => page.error = Some(e),
+        }
+    }
+    render(&page)
+}
+
+pub async fn thresholds_api(State(state): State<Shared>, Query(params): Query<HashMap<String, String>>) -> Response {
+    let engine = state.engine.load_full();
+    match guide(&engine, &params) {
+        Ok((g, today)) => {
+            let mut v = serde_json::to_value(&g).unwrap_or_default();
+            v["date"] = today.into();
+            let mut resp = Json(v).into_response();
+            resp.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, Json(ApiError { error: e })).into_response(),
+    }
+}
