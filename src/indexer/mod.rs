@@ -118,6 +118,9 @@ pub fn is_stale(corpus: &Path, index_dir: &Path) -> bool {
         return true;
     };
     let manifest = Manifest::load(&opened.dir);
+    if Curated::load(corpus).0.fingerprint() != Curated::read_stored(&opened.dir).fingerprint() {
+        return true;
+    }
     let (files, _) = ingest::walk(corpus);
     if files.len() != manifest.files.len() {
         return true;
@@ -531,9 +534,13 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         t.add_text(f.lang, doc.lang.as_str());
         t.add_text(f.title, &doc.title);
         t.add_text(title_f, &doc.title);
-        if let Some(label) = s.trail_label() {
-            t.add_text(f.section, &label);
-            t.add_text(trail_f, &label);
+        match s.trail_label() {
+            Some(label) => {
+                t.add_text(f.section, &label);
+                t.add_text(trail_f, &label);
+            }
+            // A document's lead (text before its first heading) is about its title.
+            None => t.add_text(trail_f, &doc.title),
         }
         if let Some(h) = &s.heading {
             t.add_text(f.heading, h);

@@ -120,13 +120,11 @@ impl Rules {
         serde_json::from_value(v).map_err(|e| e.to_string())
     }
 
-    /// Keeps only answers that name a question and one of its options (not "vet-ej").
+    /// Keeps only answers that name a question and one of its options. "vet-ej" is kept (a rule
+    /// may react to not knowing) but counts as unanswered.
     pub fn clean(&self, raw: &Answers) -> Answers {
         raw.iter()
-            .filter(|(q, v)| {
-                v.as_str() != UNKNOWN
-                    && self.question.iter().any(|qq| &qq.id == *q && qq.options.iter().any(|o| &o.value == *v))
-            })
+            .filter(|(q, v)| self.question.iter().any(|qq| &qq.id == *q && qq.options.iter().any(|o| &o.value == *v)))
             .map(|(q, v)| (q.clone(), v.clone()))
             .collect()
     }
@@ -176,7 +174,7 @@ impl Rules {
         };
         let margin = top - second;
         let total = self.question.len();
-        let answered = answers.len();
+        let answered = answers.values().filter(|v| v.as_str() != UNKNOWN).count();
         let share = if total == 0 { 0.0 } else { answered as f32 / total as f32 };
         let certainty = if share >= 0.8 && margin >= 3 {
             "hög"
@@ -185,7 +183,12 @@ impl Rules {
         } else {
             "låg"
         };
-        let unanswered = self.question.iter().filter(|q| !answers.contains_key(&q.id)).map(|q| q.text.clone()).collect();
+        let unanswered = self
+            .question
+            .iter()
+            .filter(|q| answers.get(&q.id).is_none_or(|a| a == UNKNOWN))
+            .map(|q| q.text.clone())
+            .collect();
         // Reasons pointing at the indicated outcome first.
         reasons.sort_by_key(|r| r.points_to != winner.id);
         Verdict {

@@ -156,18 +156,27 @@ impl Engine {
                 Box::new(BooleanQuery::new(vec![(Occur::Must, text_query), (Occur::MustNot, no_cards)]));
             let searcher = self.reader.searcher();
             let limit = req.limit.clamp(1, MAX_LIMIT);
-            let collector = (
-                Count,
-                TopDocs::with_limit(limit)
-                    .and_offset(req.offset)
-                    .order_by_score(),
-            );
+            // Fetch extra candidates so that at most MAX_PER_DOCUMENT sections of one
+            // document fill the page; the rest of its sections follow further down.
+            let wanted = (req.offset + limit) * 4 + 20;
+            let collector = (Count, TopDocs::with_limit(wanted).order_by_score());
             match searcher.search(&*query, &collector) {
                 Ok((total, top)) => {
                     response.total = total as u64;
                     let snippets = snippet::Snippets::new(&searcher, &*query, &self.fields);
-                    response.hits = top
+                    let paths: Vec<(f32, DocAddress, String)> = top
                         .into_iter()
+                        .filter_map(|(score, addr)| {
+                            let doc: TantivyDocument = searcher.doc(addr).ok()?;
+                            let path = doc.get_first(self.fields.path)?.as_str()?.to_string();
+                            Some((score, addr, path))
+                        })
+                        .collect();
+                    let ordered = diversify(paths, MAX_PER_DOCUMENT);
+                    response.hits = ordered
+                        .into_iter()
+                        .skip(req.offset)
+                        .take(limit)
                         .filter_map(|(score, addr)| self.hit(&searcher, addr, score, &snippets))
                         .collect();
                 }
@@ -215,6 +224,24 @@ impl Engine {
     pub fn build_query(&self, raw: &str) -> Option<Box<dyn Query>> {
         build_query(&self.fields, raw)
     }
+}
+
+/// Most sections of one document among the leading hits.
+pub const MAX_PER_DOCUMENT: usize = 2;
+
+/// Reorders ranked hits so that no document has more than `cap` sections before every other
+/// document's better hits; surplus sections keep their order after the capped ones.
+fn diversify(hits: Vec<(f32, DocAddress, String)>, cap: usize) -> Vec<(f32, DocAddress)> {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    let mut first = Vec::with_capacity(hits.len());
+    let mut rest = Vec::new();
+    for (score, addr, path) in hits {
+        let n = count.entry(path).or_insert(0);
+        *n += 1;
+        if *n <= cap { first.push((score, addr)) } else { rest.push((score, addr)) }
+    }
+    first.extend(rest);
+    first
 }
 
 fn curated_stamp(gen_dir: &Path) -> Option<std::time::SystemTime> {
