@@ -188,7 +188,11 @@ pub fn check(corpus: &Path, today: i64) -> Vec<Problem> {
 /// Checks the curated data (cards, IOP rules, thresholds): parse errors, duplicate ids, links to
 /// documents and section anchors, expired and stale cards. Documents are extracted to learn
 /// their anchors (HTML and PDF in the isolated worker `spec`).
-pub fn check_curated(corpus: &Path, today: i64, spec: &crate::ingest::worker::WorkerSpec) -> Vec<Problem> {
+pub fn check_curated(
+    corpus: &Path,
+    today: i64,
+    spec: &crate::ingest::worker::WorkerSpec,
+) -> Vec<Problem> {
     use std::collections::{HashMap, HashSet};
     let mut problems = Vec::new();
     let (files, _) = ingest::walk(corpus);
@@ -201,7 +205,10 @@ pub fn check_curated(corpus: &Path, today: i64, spec: &crate::ingest::worker::Wo
             ingest::extract_in_process(f, &spec.limits)
         };
         if let Ok(d) = doc {
-            anchors.insert(f.rel.to_string(), d.sections.iter().map(|s| s.anchor.clone()).collect());
+            anchors.insert(
+                f.rel.to_string(),
+                d.sections.iter().map(|s| s.anchor.clone()).collect(),
+            );
         }
     }
     let doc_exists = |path: &str, anchor: Option<&str>| match anchors.get(path) {
@@ -210,28 +217,58 @@ pub fn check_curated(corpus: &Path, today: i64, spec: &crate::ingest::worker::Wo
     };
     let (curated, bad) = crate::curated::Curated::load(corpus);
     for (file, reason) in bad {
-        problems.push(Problem { severity: Severity::Error, file: corpus.join(file), line: None, message: format!("does not parse: {reason}") });
+        problems.push(Problem {
+            severity: Severity::Error,
+            file: corpus.join(file),
+            line: None,
+            message: format!("does not parse: {reason}"),
+        });
     }
     let mut ids = HashSet::new();
     for card in &curated.cards {
         let file = corpus.join(&card.file);
         if !ids.insert(card.id.clone()) {
-            problems.push(Problem { severity: Severity::Error, file: file.clone(), line: None, message: format!("duplicate card id `{}`", card.id) });
+            problems.push(Problem {
+                severity: Severity::Error,
+                file: file.clone(),
+                line: None,
+                message: format!("duplicate card id `{}`", card.id),
+            });
         }
-        let stem = card.file.rsplit('/').next().unwrap_or("").trim_end_matches(".toml");
+        let stem = card
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".toml");
         for (severity, message) in crate::cards::validate(card, stem, today, &doc_exists) {
-            problems.push(Problem { severity, file: file.clone(), line: None, message });
+            problems.push(Problem {
+                severity,
+                file: file.clone(),
+                line: None,
+                message,
+            });
         }
     }
     if let Some(rules) = &curated.iop {
         let card_exists = |id: &str| curated.card(id).is_some();
         for message in rules.validate(&doc_exists, &card_exists) {
-            problems.push(Problem { severity: Severity::Error, file: corpus.join(crate::iop::FILE), line: None, message });
+            problems.push(Problem {
+                severity: Severity::Error,
+                file: corpus.join(crate::iop::FILE),
+                line: None,
+                message,
+            });
         }
     }
     if let Some(table) = &curated.thresholds {
         for message in crate::thresholds::validate(table) {
-            problems.push(Problem { severity: Severity::Error, file: corpus.join(crate::thresholds::FILE), line: None, message });
+            problems.push(Problem {
+                severity: Severity::Error,
+                file: corpus.join(crate::thresholds::FILE),
+                line: None,
+                message,
+            });
         }
         if let Some(d) = parse_date(&table.reviewed)
             && today - d > STALE_AFTER_DAYS

@@ -311,7 +311,8 @@ fn check(corpus: &std::path::Path) -> Result<ExitCode> {
         anyhow::bail!("corpus folder {} does not exist", corpus.display());
     }
     let mut problems = check::check(corpus, check::today());
-    let spec = crate::ingest::worker::WorkerSpec::current(Limits::default()).context("cannot find the vagvisare executable")?;
+    let spec = crate::ingest::worker::WorkerSpec::current(Limits::default())
+        .context("cannot find the vagvisare executable")?;
     problems.extend(check::check_curated(corpus, check::today(), &spec));
     let errors = problems
         .iter()

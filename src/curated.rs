@@ -50,7 +50,14 @@ impl Curated {
                 None
             }
         });
-        (Curated { cards, iop, thresholds }, problems)
+        (
+            Curated {
+                cards,
+                iop,
+                thresholds,
+            },
+            problems,
+        )
     }
 
     /// A fingerprint of the content, to tell whether the stored copy is current.
@@ -61,7 +68,10 @@ impl Curated {
 
     /// The copy stored beside a generation (empty when there is none).
     pub fn read_stored(gen_dir: &Path) -> Curated {
-        std::fs::read(gen_dir.join(FILE_NAME)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+        std::fs::read(gen_dir.join(FILE_NAME))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
     }
 
     pub fn store(&self, gen_dir: &Path) -> Result<(), crate::store::StoreError> {

@@ -10,6 +10,7 @@
 //!
 //! Not for: building queries (that is `search`) or deciding a document's language (`ingest`).
 
+pub mod compound;
 pub mod legal;
 
 use std::mem;

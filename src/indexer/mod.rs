@@ -416,13 +416,18 @@ pub fn run(
     let (curated, problems) = Curated::load(&opts.corpus);
     for (file, reason) in problems {
         if let Some(path) = RelPath::parse(&file) {
-            let s = Skipped { path, reason: format!("curated data not loaded: {reason}") };
+            let s = Skipped {
+                path,
+                reason: format!("curated data not loaded: {reason}"),
+            };
             report_skip(&s);
             report.skipped.push(s);
         }
     }
     let stored = Curated::read_stored(&gen_dir);
-    let curated_changed = rebuilt || stored.fingerprint() != curated.fingerprint() || !gen_dir.join(crate::curated::FILE_NAME).exists();
+    let curated_changed = rebuilt
+        || stored.fingerprint() != curated.fingerprint()
+        || !gen_dir.join(crate::curated::FILE_NAME).exists();
     if curated_changed {
         writer.delete_term(Term::from_field_text(fields.kind, "card"));
         for card in &curated.cards {
@@ -585,7 +590,7 @@ pub fn card_doc(card: &Card, f: &Fields) -> TantivyDocument {
     t.add_text(f.trail_sv, &triggers);
     t.add_text(f.trail_en, &triggers);
     t.add_text(f.body_sv, &card.answer);
-    t.add_text(f.body_exact, &card.match_text());
+    t.add_text(f.body_exact, card.match_text());
     t.add_text(f.anchor, &card.id);
     for r in legal::references(&card.match_text()) {
         t.add_text(f.refs_is, &r);

@@ -124,7 +124,11 @@ impl Rules {
     /// may react to not knowing) but counts as unanswered.
     pub fn clean(&self, raw: &Answers) -> Answers {
         raw.iter()
-            .filter(|(q, v)| self.question.iter().any(|qq| &qq.id == *q && qq.options.iter().any(|o| &o.value == *v)))
+            .filter(|(q, v)| {
+                self.question
+                    .iter()
+                    .any(|qq| &qq.id == *q && qq.options.iter().any(|o| &o.value == *v))
+            })
             .map(|(q, v)| (q.clone(), v.clone()))
             .collect()
     }
@@ -132,18 +136,28 @@ impl Rules {
     /// Evaluates answers into a verdict.
     pub fn evaluate(&self, raw: &Answers) -> Verdict {
         let answers = self.clean(raw);
-        let mut scores: BTreeMap<String, i32> = self.outcome.iter().map(|o| (o.id.clone(), 0)).collect();
+        let mut scores: BTreeMap<String, i32> =
+            self.outcome.iter().map(|o| (o.id.clone(), 0)).collect();
         let mut reasons = Vec::new();
         for rule in &self.rule {
             let fires = !rule.when.is_empty()
-                && rule.when.iter().all(|(q, want)| answers.get(q).is_some_and(|a| want.values().contains(&a.as_str())));
+                && rule.when.iter().all(|(q, want)| {
+                    answers
+                        .get(q)
+                        .is_some_and(|a| want.values().contains(&a.as_str()))
+                });
             if !fires {
                 continue;
             }
             for (o, p) in &rule.points {
                 *scores.entry(o.clone()).or_insert(0) += p;
             }
-            let points_to = rule.points.iter().max_by_key(|(_, p)| **p).map(|(o, _)| o.clone()).unwrap_or_default();
+            let points_to = rule
+                .points
+                .iter()
+                .max_by_key(|(_, p)| **p)
+                .map(|(o, _)| o.clone())
+                .unwrap_or_default();
             reasons.push(Reason {
                 rule: rule.id.clone(),
                 text: rule.reason.clone(),
@@ -170,12 +184,25 @@ impl Rules {
             .unwrap_or(0);
         let (winner, top) = match best {
             Some((o, s)) => (o.clone(), s),
-            None => (Outcome { id: String::new(), title: String::new(), summary: String::new(), see: vec![], cards: vec![] }, 0),
+            None => (
+                Outcome {
+                    id: String::new(),
+                    title: String::new(),
+                    summary: String::new(),
+                    see: vec![],
+                    cards: vec![],
+                },
+                0,
+            ),
         };
         let margin = top - second;
         let total = self.question.len();
         let answered = answers.values().filter(|v| v.as_str() != UNKNOWN).count();
-        let share = if total == 0 { 0.0 } else { answered as f32 / total as f32 };
+        let share = if total == 0 {
+            0.0
+        } else {
+            answered as f32 / total as f32
+        };
         let certainty = if share >= 0.8 && margin >= 3 {
             "hög"
         } else if share >= 0.5 && margin >= 1 {
@@ -208,7 +235,11 @@ impl Rules {
 
     /// Checks the rules for `vagvisare check`: ids, references between questions, options,
     /// outcomes and rules, and the links.
-    pub fn validate(&self, doc_exists: &dyn Fn(&str, Option<&str>) -> bool, card_exists: &dyn Fn(&str) -> bool) -> Vec<String> {
+    pub fn validate(
+        &self,
+        doc_exists: &dyn Fn(&str, Option<&str>) -> bool,
+        card_exists: &dyn Fn(&str) -> bool,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for q in &self.question {
@@ -231,7 +262,9 @@ impl Rules {
                     None => (link.as_str(), None),
                 };
                 if !doc_exists(p, a) {
-                    out.push(format!("{owner}: `see` link {link} points to no document section"));
+                    out.push(format!(
+                        "{owner}: `see` link {link} points to no document section"
+                    ));
                 }
             }
             for c in cards {
@@ -253,7 +286,10 @@ impl Rules {
                     Some(qq) => {
                         for v in want.values() {
                             if !qq.options.iter().any(|o| o.value == v) {
-                                out.push(format!("rule `{}`: question `{q}` has no option `{v}`", r.id));
+                                out.push(format!(
+                                    "rule `{}`: question `{q}` has no option `{v}`",
+                                    r.id
+                                ));
                             }
                         }
                     }

@@ -10,10 +10,10 @@
 mod snippet;
 
 use crate::analysis::{self, legal};
-use crate::indexer::schema::Fields;
-use crate::store::{self, StoreError};
 use crate::cards::{self, Vocabulary};
 use crate::curated::Curated;
+use crate::indexer::schema::Fields;
+use crate::store::{self, StoreError};
 use crate::wire::{CardRef, Hit, SearchResponse};
 use std::collections::HashMap;
 use std::path::Path;
@@ -43,6 +43,7 @@ pub struct Engine {
     /// Modification time of the stored curated data, to notice an update.
     pub curated_stamp: Option<std::time::SystemTime>,
     card_vocabulary: HashMap<String, Vocabulary>,
+    card_full_vocabulary: HashMap<String, Vocabulary>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,7 +57,12 @@ pub struct SearchRequest {
 
 impl SearchRequest {
     pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
-        SearchRequest { query: query.into(), limit, offset: 0, today: None }
+        SearchRequest {
+            query: query.into(),
+            limit,
+            offset: 0,
+            today: None,
+        }
     }
 }
 
@@ -76,7 +82,21 @@ impl Engine {
             })?;
         let curated = Curated::read_stored(&opened.dir);
         let curated_stamp = curated_stamp(&opened.dir);
-        let card_vocabulary = curated.cards.iter().map(|c| (c.id.clone(), Vocabulary::of(&c.match_text()))).collect();
+        let card_vocabulary = curated
+            .cards
+            .iter()
+            .map(|c| (c.id.clone(), Vocabulary::of(&c.match_text())))
+            .collect();
+        let card_full_vocabulary = curated
+            .cards
+            .iter()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    Vocabulary::of(&format!("{}\n{}\n{}", c.match_text(), c.answer, c.details)),
+                )
+            })
+            .collect();
         Ok(Engine {
             index: opened.index,
             reader,
@@ -85,6 +105,7 @@ impl Engine {
             curated,
             curated_stamp,
             card_vocabulary,
+            card_full_vocabulary,
         })
     }
 
@@ -96,25 +117,47 @@ impl Engine {
     /// The cards that answer a query: candidates from the index, kept when their title and
     /// triggers cover enough of the query and they score near the best one.
     pub fn cards(&self, query: &str, today: &str) -> Vec<CardRef> {
-        let Some(text_query) = self.build_query(query) else { return Vec::new() };
+        let Some(text_query) = self.build_query(query) else {
+            return Vec::new();
+        };
         let only_cards: Box<dyn Query> = Box::new(BoostQuery::new(
-            Box::new(TermQuery::new(Term::from_field_text(self.fields.kind, "card"), IndexRecordOption::Basic)),
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.kind, "card"),
+                IndexRecordOption::Basic,
+            )),
             0.0,
         ));
         let q = BooleanQuery::new(vec![(Occur::Must, text_query), (Occur::Must, only_cards)]);
         let searcher = self.reader.searcher();
-        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(10).order_by_score()) else { return Vec::new() };
+        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(10).order_by_score()) else {
+            return Vec::new();
+        };
         let clipped = clip(query);
         let mut kept: Vec<(f32, &crate::cards::Card)> = Vec::new();
         for (score, addr) in top {
-            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else { continue };
-            let Some(id) = doc.get_first(self.fields.anchor).and_then(|v| v.as_str()) else { continue };
-            let Some(card) = self.curated.card(id) else { continue };
+            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
+                continue;
+            };
+            let Some(id) = doc.get_first(self.fields.anchor).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let Some(card) = self.curated.card(id) else {
+                continue;
+            };
             if !card.is_current(today) {
                 continue;
             }
-            let coverage = self.card_vocabulary.get(id).map_or(0.0, |v| v.coverage(clipped));
-            if coverage >= cards::MIN_COVERAGE {
+            let strong = self
+                .card_vocabulary
+                .get(id)
+                .map_or(0.0, |v| v.coverage(clipped));
+            let full = self
+                .card_full_vocabulary
+                .get(id)
+                .map_or(0.0, |v| v.coverage(clipped));
+            if strong >= cards::MIN_COVERAGE
+                || (full >= cards::MIN_FULL_COVERAGE && strong >= cards::MIN_COVERAGE_WITH_FULL)
+            {
                 kept.push((score, card));
             }
         }
@@ -152,8 +195,10 @@ impl Engine {
                 Term::from_field_text(self.fields.kind, "card"),
                 IndexRecordOption::Basic,
             ));
-            let query: Box<dyn Query> =
-                Box::new(BooleanQuery::new(vec![(Occur::Must, text_query), (Occur::MustNot, no_cards)]));
+            let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, text_query),
+                (Occur::MustNot, no_cards),
+            ]));
             let searcher = self.reader.searcher();
             let limit = req.limit.clamp(1, MAX_LIMIT);
             // Fetch extra candidates so that at most MAX_PER_DOCUMENT sections of one
@@ -238,14 +283,20 @@ fn diversify(hits: Vec<(f32, DocAddress, String)>, cap: usize) -> Vec<(f32, DocA
     for (score, addr, path) in hits {
         let n = count.entry(path).or_insert(0);
         *n += 1;
-        if *n <= cap { first.push((score, addr)) } else { rest.push((score, addr)) }
+        if *n <= cap {
+            first.push((score, addr))
+        } else {
+            rest.push((score, addr))
+        }
     }
     first.extend(rest);
     first
 }
 
 fn curated_stamp(gen_dir: &Path) -> Option<std::time::SystemTime> {
-    std::fs::metadata(gen_dir.join(crate::curated::FILE_NAME)).and_then(|m| m.modified()).ok()
+    std::fs::metadata(gen_dir.join(crate::curated::FILE_NAME))
+        .and_then(|m| m.modified())
+        .ok()
 }
 
 fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {

@@ -35,13 +35,24 @@ fn links(engine: &Engine, see: &[String]) -> Vec<LinkView> {
                 Some((p, a)) => (p, Some(a)),
                 None => (link.as_str(), None),
             };
-            let q = TermQuery::new(Term::from_field_text(f.path, path), IndexRecordOption::Basic);
-            let docs = searcher.search(&q, &TopDocs::with_limit(2000).order_by_score()).unwrap_or_default();
-            let text = |d: &TantivyDocument, field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+            let q = TermQuery::new(
+                Term::from_field_text(f.path, path),
+                IndexRecordOption::Basic,
+            );
+            let docs = searcher
+                .search(&q, &TopDocs::with_limit(2000).order_by_score())
+                .unwrap_or_default();
+            let text = |d: &TantivyDocument, field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
             let mut title = None;
             let mut heading = None;
             for (_, addr) in docs {
-                let Ok(d) = searcher.doc::<TantivyDocument>(addr) else { continue };
+                let Ok(d) = searcher.doc::<TantivyDocument>(addr) else {
+                    continue;
+                };
                 title = title.or_else(|| text(&d, f.title));
                 if anchor.is_some() && text(&d, f.anchor).as_deref() == anchor {
                     heading = text(&d, f.heading);
@@ -64,7 +75,10 @@ fn links(engine: &Engine, see: &[String]) -> Vec<LinkView> {
 fn card_links(engine: &Engine, ids: &[String]) -> Vec<LinkView> {
     ids.iter()
         .filter_map(|id| engine.curated.card(id))
-        .map(|c| LinkView { url: format!("/kort/{}", c.id), label: format!("Svarskort: {}", c.title) })
+        .map(|c| LinkView {
+            url: format!("/kort/{}", c.id),
+            label: format!("Svarskort: {}", c.title),
+        })
         .collect()
 }
 
@@ -92,8 +106,16 @@ pub async fn card_page(State(state): State<Shared>, Path(id): Path<String>) -> R
     let engine = state.engine.load_full();
     let today = crate::check::today_string();
     match engine.curated.card(&id).filter(|c| c.is_current(&today)) {
-        Some(card) => render(&CardPage { details_html: render_markdown(&card.details), links: links(&engine, &card.see), card: card.clone() }),
-        None => error_page(StatusCode::NOT_FOUND, "Svarskortet finns inte", "Det finns inget giltigt svarskort med den adressen."),
+        Some(card) => render(&CardPage {
+            details_html: render_markdown(&card.details),
+            links: links(&engine, &card.see),
+            card: card.clone(),
+        }),
+        None => error_page(
+            StatusCode::NOT_FOUND,
+            "Svarskortet finns inte",
+            "Det finns inget giltigt svarskort med den adressen.",
+        ),
     }
 }
 
@@ -143,11 +165,17 @@ pub async fn cards_page(State(state): State<Shared>) -> Response {
             .curated
             .cards
             .iter()
-            .filter(|c| c.is_current(&today) && c.topics.first().map(String::as_str) == Some(*topic))
+            .filter(|c| {
+                c.is_current(&today) && c.topics.first().map(String::as_str) == Some(*topic)
+            })
             .map(|c| (c.id.clone(), c.title.clone()))
             .collect();
         if !cards.is_empty() {
-            groups.push(CardGroup { topic: topic.to_string(), label: topic_label(topic).to_string(), cards });
+            groups.push(CardGroup {
+                topic: topic.to_string(),
+                label: topic_label(topic).to_string(),
+                cards,
+            });
         }
     }
     render(&CardsPage { groups })
@@ -175,12 +203,18 @@ struct IopPage {
 }
 
 fn no_rules() -> Response {
-    error_page(StatusCode::NOT_FOUND, "IOP-kollen saknas", "Korpusen innehåller inga regler för IOP-kollen (iop/regler.toml).")
+    error_page(
+        StatusCode::NOT_FOUND,
+        "IOP-kollen saknas",
+        "Korpusen innehåller inga regler för IOP-kollen (iop/regler.toml).",
+    )
 }
 
 pub async fn iop_form(State(state): State<Shared>, Query(answers): Query<Answers>) -> Response {
     let engine = state.engine.load_full();
-    let Some(rules) = &engine.curated.iop else { return no_rules() };
+    let Some(rules) = &engine.curated.iop else {
+        return no_rules();
+    };
     let questions = rules
         .question
         .iter()
@@ -199,7 +233,11 @@ pub async fn iop_form(State(state): State<Shared>, Query(answers): Query<Answers
                 .collect(),
         })
         .collect();
-    render(&IopPage { title: rules.title.clone(), intro: rules.intro.clone(), questions })
+    render(&IopPage {
+        title: rules.title.clone(),
+        intro: rules.intro.clone(),
+        questions,
+    })
 }
 
 fn answers_query(answers: &Answers) -> String {
@@ -217,9 +255,14 @@ fn answers_query(answers: &Answers) -> String {
 }
 
 /// The plain form posts here; the answer is a redirect to the shareable result URL.
-pub async fn iop_post(State(state): State<Shared>, axum::Form(answers): axum::Form<Answers>) -> Response {
+pub async fn iop_post(
+    State(state): State<Shared>,
+    axum::Form(answers): axum::Form<Answers>,
+) -> Response {
     let engine = state.engine.load_full();
-    let Some(rules) = &engine.curated.iop else { return no_rules() };
+    let Some(rules) = &engine.curated.iop else {
+        return no_rules();
+    };
     let clean = rules.clean(&answers);
     Redirect::to(&format!("/iop/resultat?{}", answers_query(&clean))).into_response()
 }
@@ -243,7 +286,9 @@ struct IopResultPage {
 
 pub async fn iop_result(State(state): State<Shared>, Query(answers): Query<Answers>) -> Response {
     let engine = state.engine.load_full();
-    let Some(rules) = &engine.curated.iop else { return no_rules() };
+    let Some(rules) = &engine.curated.iop else {
+        return no_rules();
+    };
     let clean = rules.clean(&answers);
     let verdict = rules.evaluate(&clean);
     let reasons = verdict
@@ -252,7 +297,11 @@ pub async fn iop_result(State(state): State<Shared>, Query(answers): Query<Answe
         .map(|r| {
             let mut l = links(&engine, &r.see);
             l.extend(card_links(&engine, &r.cards));
-            ReasonView { text: r.text.clone(), basis: r.basis.clone(), links: l }
+            ReasonView {
+                text: r.text.clone(),
+                basis: r.basis.clone(),
+                links: l,
+            }
         })
         .collect();
     let mut l = links(&engine, &verdict.see);
@@ -269,17 +318,38 @@ pub async fn iop_result(State(state): State<Shared>, Query(answers): Query<Answe
 }
 
 /// `POST /api/iop` with `{"answers": {"question": "value", ...}}` (or the map itself).
-pub async fn iop_api(State(state): State<Shared>, body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>) -> Response {
+pub async fn iop_api(
+    State(state): State<Shared>,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+) -> Response {
     let Ok(Json(body)) = body else {
-        return (StatusCode::BAD_REQUEST, Json(ApiError { error: "the body must be JSON: {\"answers\": {\"question\": \"value\"}}".into() })).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(ApiError {
+                error: "the body must be JSON: {\"answers\": {\"question\": \"value\"}}".into(),
+            }),
+        )
+            .into_response();
     };
     let map = body.get("answers").cloned().unwrap_or(body);
     let Ok(answers) = serde_json::from_value::<BTreeMap<String, String>>(map) else {
-        return (StatusCode::BAD_REQUEST, Json(ApiError { error: "answers must map question ids to option values (strings)".into() })).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(ApiError {
+                error: "answers must map question ids to option values (strings)".into(),
+            }),
+        )
+            .into_response();
     };
     let engine = state.engine.load_full();
     let Some(rules) = &engine.curated.iop else {
-        return (StatusCode::NOT_FOUND, Json(ApiError { error: "no IOP rules in this corpus".into() })).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Json(ApiError {
+                error: "no IOP rules in this corpus".into(),
+            }),
+        )
+            .into_response();
     };
     Json(rules.evaluate(&answers)).into_response()
 }
@@ -308,8 +378,15 @@ struct ThresholdsPage {
 }
 
 fn guide(engine: &Engine, params: &HashMap<String, String>) -> Result<(Guidance, String), String> {
-    let table = engine.curated.thresholds.as_ref().ok_or("Korpusen innehåller inga tröskelvärden (troskelvarden.toml).")?;
-    let value = params.get("value").and_then(|v| thresholds::parse_amount(v)).ok_or("Ange värdet som ett belopp i kronor, till exempel 850 000.")?;
+    let table = engine
+        .curated
+        .thresholds
+        .as_ref()
+        .ok_or("Korpusen innehåller inga tröskelvärden (troskelvarden.toml).")?;
+    let value = params
+        .get("value")
+        .and_then(|v| thresholds::parse_amount(v))
+        .ok_or("Ange värdet som ett belopp i kronor, till exempel 850 000.")?;
     let kind = params.get("kind").map(String::as_str).unwrap_or("tjanster");
     let buyer = params.get("buyer").map(String::as_str).unwrap_or("kommun");
     let today = params
@@ -317,15 +394,27 @@ fn guide(engine: &Engine, params: &HashMap<String, String>) -> Result<(Guidance,
         .filter(|d| crate::check::parse_date(d).is_some())
         .cloned()
         .unwrap_or_else(crate::check::today_string);
-    table.guide(value, kind, buyer, &today).map(|g| (g, today)).map_err(|e| e.to_string())
+    table
+        .guide(value, kind, buyer, &today)
+        .map(|g| (g, today))
+        .map_err(|e| e.to_string())
 }
 
-pub async fn thresholds_page(State(state): State<Shared>, Query(params): Query<HashMap<String, String>>) -> Response {
+pub async fn thresholds_page(
+    State(state): State<Shared>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
     let engine = state.engine.load_full();
     let mut page = ThresholdsPage {
         value: params.get("value").cloned().unwrap_or_default(),
-        kind: params.get("kind").cloned().unwrap_or_else(|| "tjanster".into()),
-        buyer: params.get("buyer").cloned().unwrap_or_else(|| "kommun".into()),
+        kind: params
+            .get("kind")
+            .cloned()
+            .unwrap_or_else(|| "tjanster".into()),
+        buyer: params
+            .get("buyer")
+            .cloned()
+            .unwrap_or_else(|| "kommun".into()),
         kinds: thresholds::KINDS,
         buyers: thresholds::BUYERS,
         today: crate::check::today_string(),
@@ -348,7 +437,10 @@ pub async fn thresholds_page(State(state): State<Shared>, Query(params): Query<H
                             Some(s) => format!("{} kr (beräknat)", thresholds::sek(s)),
                             None => "ej bekräftat".into(),
                         },
-                        eur: f.eur.map(|e| format!("{} €", thresholds::sek(e))).unwrap_or_else(|| "–".into()),
+                        eur: f
+                            .eur
+                            .map(|e| format!("{} €", thresholds::sek(e)))
+                            .unwrap_or_else(|| "–".into()),
                         valid: f.valid.clone(),
                         source: f.source.clone(),
                     })
@@ -362,14 +454,20 @@ pub async fn thresholds_page(State(state): State<Shared>, Query(params): Query<H
     render(&page)
 }
 
-pub async fn thresholds_api(State(state): State<Shared>, Query(params): Query<HashMap<String, String>>) -> Response {
+pub async fn thresholds_api(
+    State(state): State<Shared>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
     let engine = state.engine.load_full();
     match guide(&engine, &params) {
         Ok((g, today)) => {
             let mut v = serde_json::to_value(&g).unwrap_or_default();
             v["date"] = today.into();
             let mut resp = Json(v).into_response();
-            resp.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+            resp.headers_mut().insert(
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
             resp
         }
         Err(e) => (StatusCode::BAD_REQUEST, Json(ApiError { error: e })).into_response(),

@@ -73,7 +73,10 @@ pub fn app(state: Shared) -> Router {
         .route("/kort", get(curated_pages::cards_page))
         .route("/kort/{id}", get(curated_pages::card_page))
         .route("/iop", get(curated_pages::iop_form))
-        .route("/iop/resultat", get(curated_pages::iop_result).post(curated_pages::iop_post))
+        .route(
+            "/iop/resultat",
+            get(curated_pages::iop_result).post(curated_pages::iop_post),
+        )
         .route("/api/iop", axum::routing::post(curated_pages::iop_api))
         .route("/troskelvarden", get(curated_pages::thresholds_page))
         .route("/api/troskelvarden", get(curated_pages::thresholds_api))

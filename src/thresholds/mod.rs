@@ -63,7 +63,10 @@ pub const KINDS: &[(&str, &str)] = &[
 pub const BUYERS: &[(&str, &str)] = &[
     ("kommun", "Kommun eller region"),
     ("statlig", "Statlig myndighet"),
-    ("forsorjning", "Försörjningssektorn (vatten, energi, transporter, post)"),
+    (
+        "forsorjning",
+        "Försörjningssektorn (vatten, energi, transporter, post)",
+    ),
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -102,7 +105,13 @@ pub enum GuideError {
 
 /// Parses an amount typed by a person: "700 000", "700000 kr", "1,5 milj" is not accepted.
 pub fn parse_amount(s: &str) -> Option<u64> {
-    let digits: String = s.trim().trim_end_matches("kr").trim_end_matches(':').chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '.').collect();
+    let digits: String = s
+        .trim()
+        .trim_end_matches("kr")
+        .trim_end_matches(':')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '.')
+        .collect();
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 15 {
         return None;
     }
@@ -114,7 +123,7 @@ pub fn sek(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
@@ -130,23 +139,80 @@ impl Table {
 
     /// The period covering `today` (YYYY-MM-DD), if any.
     pub fn period_at(&self, today: &str) -> Option<&Period> {
-        self.period.iter().find(|p| p.from.as_str() <= today && today <= p.until.as_str())
+        self.period
+            .iter()
+            .find(|p| p.from.as_str() <= today && today <= p.until.as_str())
     }
 
     /// The latest period that ended before `today`.
     pub fn last_period_before(&self, today: &str) -> Option<&Period> {
-        self.period.iter().filter(|p| p.until.as_str() < today).max_by(|a, b| a.until.cmp(&b.until))
+        self.period
+            .iter()
+            .filter(|p| p.until.as_str() < today)
+            .max_by(|a, b| a.until.cmp(&b.until))
+    }
+
+    /// When the current SEK value is unconfirmed: an estimate from the latest confirmed period's
+    /// exchange rate, stated only when the value is clearly (a factor of two) below or above it.
+    fn indicative(
+        &self,
+        value: u64,
+        law: &str,
+        kind: &str,
+        buyer: &str,
+        today: &str,
+    ) -> Option<String> {
+        let matches = |v: &&Value| {
+            v.law == law
+                && v.kind == kind
+                && (v.buyer.is_none() || v.buyer.as_deref() == Some(buyer))
+        };
+        let current = self.period_at(today)?;
+        let eur = current.values.iter().find(matches)?.eur;
+        let (rate, period) = self
+            .period
+            .iter()
+            .filter(|p| p.until.as_str() < today)
+            .max_by(|a, b| a.until.cmp(&b.until))
+            .and_then(|p| {
+                let v = p.values.iter().find(matches)?;
+                Some((v.sek? as f64 / v.eur as f64, p))
+            })?;
+        let estimate = (eur as f64 * rate).round() as u64;
+        let side = if (value as f64) * 2.0 < estimate as f64 {
+            "långt under"
+        } else if value as f64 > estimate as f64 * 2.0 {
+            "långt över"
+        } else {
+            return None;
+        };
+        Some(format!(
+            "Uppskattning, inte ett bekräftat belopp: med växelkursen från perioden {} ({rate:.4} kr per euro) motsvarar {} euro ungefär {} kr. Värdet ligger då {side} tröskelvärdet.",
+            period.id,
+            sek(eur),
+            sek(estimate)
+        ))
     }
 
     fn direct(&self, law: &str, today: &str) -> Option<&DirectLimit> {
         self.direct_limit
             .iter()
-            .filter(|d| d.law == law && d.from.as_str() <= today && d.until.as_deref().is_none_or(|u| today <= u))
+            .filter(|d| {
+                d.law == law
+                    && d.from.as_str() <= today
+                    && d.until.as_deref().is_none_or(|u| today <= u)
+            })
             .max_by(|a, b| a.from.cmp(&b.from))
     }
 
     /// The guidance for a purchase of `value` SEK on `today`.
-    pub fn guide(&self, value: u64, kind: &str, buyer: &str, today: &str) -> Result<Guidance, GuideError> {
+    pub fn guide(
+        &self,
+        value: u64,
+        kind: &str,
+        buyer: &str,
+        today: &str,
+    ) -> Result<Guidance, GuideError> {
         if !KINDS.iter().any(|(k, _)| *k == kind) {
             return Err(GuideError::Kind(kind.to_string()));
         }
@@ -179,7 +245,11 @@ impl Table {
         let threshold = period.and_then(|p| {
             p.values
                 .iter()
-                .find(|v| v.law == law && v.kind == value_kind && (v.buyer.is_none() || v.buyer.as_deref() == Some(buyer)))
+                .find(|v| {
+                    v.law == law
+                        && v.kind == value_kind
+                        && (v.buyer.is_none() || v.buyer.as_deref() == Some(buyer))
+                })
                 .map(|v| (p, v))
         });
         if let Some((p, v)) = threshold {
@@ -203,28 +273,39 @@ impl Table {
         let direct: Option<(u64, Figure)> = if kind == "bilaga2" && law == "LOU" {
             threshold.and_then(|(p, v)| {
                 v.sek.map(|s| {
-                    (s, Figure {
-                        label: "Direktupphandlingsgräns för bilaga 2-tjänster (= tröskelvärdet)".into(),
-                        sek: Some(s),
-                        eur: None,
-                        valid: format!("{}–{}", p.from, p.until),
-                        source: "LOU 19 a kap. 2 §; ".to_string() + &p.source,
-                        confirmed: true,
-                    })
+                    (
+                        s,
+                        Figure {
+                            label:
+                                "Direktupphandlingsgräns för bilaga 2-tjänster (= tröskelvärdet)"
+                                    .into(),
+                            sek: Some(s),
+                            eur: None,
+                            valid: format!("{}–{}", p.from, p.until),
+                            source: "LOU 19 a kap. 2 §; ".to_string() + &p.source,
+                            confirmed: true,
+                        },
+                    )
                 })
             })
         } else if law == "LUK" {
-            notes.push("För koncessioner är direktupphandlingsgränsen 5 procent av tröskelvärdet.".into());
+            notes.push(
+                "För koncessioner är direktupphandlingsgränsen 5 procent av tröskelvärdet.".into(),
+            );
             threshold.and_then(|(p, v)| {
                 v.sek.map(|s| {
-                    (s / 20, Figure {
-                        label: "Direktupphandlingsgräns LUK (5 % av tröskelvärdet, beräknad)".into(),
-                        sek: Some(s / 20),
-                        eur: None,
-                        valid: format!("{}–{}", p.from, p.until),
-                        source: "LUK 19 a kap.; ".to_string() + &p.source,
-                        confirmed: false,
-                    })
+                    (
+                        s / 20,
+                        Figure {
+                            label: "Direktupphandlingsgräns LUK (5 % av tröskelvärdet, beräknad)"
+                                .into(),
+                            sek: Some(s / 20),
+                            eur: None,
+                            valid: format!("{}–{}", p.from, p.until),
+                            source: "LUK 19 a kap.; ".to_string() + &p.source,
+                            confirmed: false,
+                        },
+                    )
                 })
             })
         } else {
@@ -232,24 +313,29 @@ impl Table {
                 if let Some(n) = &d.note {
                     notes.push(n.clone());
                 }
-                (d.sek, Figure {
-                    label: format!("Direktupphandlingsgräns {law}"),
-                    sek: Some(d.sek),
-                    eur: None,
-                    valid: match &d.until {
-                        Some(u) => format!("{}–{u}", d.from),
-                        None => format!("från {}", d.from),
+                (
+                    d.sek,
+                    Figure {
+                        label: format!("Direktupphandlingsgräns {law}"),
+                        sek: Some(d.sek),
+                        eur: None,
+                        valid: match &d.until {
+                            Some(u) => format!("{}–{u}", d.from),
+                            None => format!("från {}", d.from),
+                        },
+                        source: d.basis.clone(),
+                        confirmed: true,
                     },
-                    source: d.basis.clone(),
-                    confirmed: true,
-                })
+                )
             })
         };
         if let Some((_, f)) = &direct {
             figures.insert(0, f.clone());
         }
         let threshold_sek = threshold.and_then(|(_, v)| v.sek);
-        let (regime, regime_title, explanation, see) = if let Some((limit, _)) = direct.as_ref().filter(|(l, _)| value < *l) {
+        let (regime, regime_title, explanation, see) = if let Some((limit, _)) =
+            direct.as_ref().filter(|(l, _)| value < *l)
+        {
             (
                 "direktupphandling",
                 "Direktupphandling är tillåten",
@@ -258,7 +344,10 @@ impl Table {
                     sek(value),
                     sek(*limit)
                 ),
-                vec!["upphandling/direktupphandlingsgrans.html", "upphandling/direktupphandling-dokumentation-och-riktlinjer.md"],
+                vec![
+                    "upphandling/direktupphandlingsgrans.html",
+                    "upphandling/direktupphandling-dokumentation-och-riktlinjer.md",
+                ],
             )
         } else if kind == "bilaga2" && law == "LOU" {
             (
@@ -287,17 +376,28 @@ impl Table {
                         sek(value),
                         sek(t)
                     ),
-                    vec!["upphandling/upphandlingslagarna.md", "upphandling/troskelvarden-2026-2027.html"],
+                    vec![
+                        "upphandling/upphandlingslagarna.md",
+                        "upphandling/troskelvarden-2026-2027.html",
+                    ],
                 ),
-                None => (
-                    "oklart",
-                    "Annonserad upphandling – under eller över tröskelvärdet?",
-                    format!(
-                        "Värdet {} kr ligger över direktupphandlingsgränsen. Om det når EU:s tröskelvärde kan inte avgöras här, eftersom kronbeloppet för perioden inte är bekräftat. Jämför med det aktuella kronbeloppet innan ni väljer förfarande.",
-                        sek(value)
-                    ),
-                    vec!["upphandling/troskelvarden-2026-2027.html", "upphandling/annonserad-upphandling-under-troskelvardena.md"],
-                ),
+                None => {
+                    if let Some(note) = self.indicative(value, law, value_kind, buyer, today) {
+                        notes.push(note);
+                    }
+                    (
+                        "oklart",
+                        "Annonserad upphandling – under eller över tröskelvärdet?",
+                        format!(
+                            "Värdet {} kr ligger över direktupphandlingsgränsen. Om det når EU:s tröskelvärde kan inte avgöras säkert här, eftersom kronbeloppet för perioden inte är bekräftat. Jämför med det aktuella kronbeloppet innan ni väljer förfarande.",
+                            sek(value)
+                        ),
+                        vec![
+                            "upphandling/troskelvarden-2026-2027.html",
+                            "upphandling/annonserad-upphandling-under-troskelvardena.md",
+                        ],
+                    )
+                }
             }
         };
         Ok(Guidance {
@@ -313,18 +413,26 @@ impl Table {
 }
 
 pub fn kind_label(kind: &str) -> &'static str {
-    KINDS.iter().find(|(k, _)| *k == kind).map_or("", |(_, l)| l)
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("", |(_, l)| l)
 }
 
 pub fn buyer_label(buyer: &str) -> &'static str {
-    BUYERS.iter().find(|(b, _)| *b == buyer).map_or("", |(_, l)| l)
+    BUYERS
+        .iter()
+        .find(|(b, _)| *b == buyer)
+        .map_or("", |(_, l)| l)
 }
 
 /// Checks the table for `vagvisare check`: dates, overlapping periods, known laws and kinds.
 pub fn validate(t: &Table) -> Vec<String> {
     let mut out = Vec::new();
     for p in &t.period {
-        if crate::check::parse_date(&p.from).is_none() || crate::check::parse_date(&p.until).is_none() {
+        if crate::check::parse_date(&p.from).is_none()
+            || crate::check::parse_date(&p.until).is_none()
+        {
             out.push(format!("period {}: `from`/`until` must be dates", p.id));
         }
         if p.from > p.until {
@@ -334,7 +442,9 @@ pub fn validate(t: &Table) -> Vec<String> {
             if !["LOU", "LUF", "LUK", "LUFS"].contains(&v.law.as_str()) {
                 out.push(format!("period {}: unknown law {}", p.id, v.law));
             }
-            if !["varor-tjanster", "byggentreprenad", "bilaga2", "koncession"].contains(&v.kind.as_str()) {
+            if !["varor-tjanster", "byggentreprenad", "bilaga2", "koncession"]
+                .contains(&v.kind.as_str())
+            {
                 out.push(format!("period {}: unknown kind {}", p.id, v.kind));
             }
         }

@@ -40,7 +40,8 @@ fn user_questions_find_their_documents() {
     let mut questions = Vec::new();
     for entry in std::fs::read_dir(crate::repo().join("tests/relevance")).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "toml") {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("questions-") && name.ends_with(".toml") {
             let file: QuestionFile =
                 toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             questions.extend(file.question);

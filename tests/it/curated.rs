@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use vagvisare::thresholds::Table;
 
 fn shipped_table() -> Table {
-    Table::parse(&std::fs::read_to_string(crate::repo().join("corpus/troskelvarden.toml")).unwrap()).unwrap()
+    Table::parse(&std::fs::read_to_string(crate::repo().join("corpus/troskelvarden.toml")).unwrap())
+        .unwrap()
 }
 
 #[derive(serde::Deserialize)]
@@ -28,23 +29,39 @@ struct ThresholdCase {
 #[test]
 fn threshold_guide_cases() {
     let table = shipped_table();
-    let cases: ThresholdCases = toml::from_str(&std::fs::read_to_string(crate::repo().join("tests/thresholds/cases.toml")).unwrap()).unwrap();
+    let cases: ThresholdCases = toml::from_str(
+        &std::fs::read_to_string(crate::repo().join("tests/thresholds/cases.toml")).unwrap(),
+    )
+    .unwrap();
     assert!(cases.case.len() >= 12);
     for c in &cases.case {
         let g = table.guide(c.value, &c.kind, &c.buyer, &c.date).unwrap();
         assert_eq!(g.regime, c.expect, "{}: {g:#?}", c.name);
         if let Some(n) = &c.note_contains {
-            assert!(g.notes.iter().any(|x| x.contains(n.as_str())), "{}: notes {:?}", c.name, g.notes);
+            assert!(
+                g.notes.iter().any(|x| x.contains(n.as_str())),
+                "{}: notes {:?}",
+                c.name,
+                g.notes
+            );
         }
         // A period that has ended is never presented as current.
         for f in &g.figures {
             if let Some((from, until)) = f.valid.split_once('–') {
-                assert!(from <= c.date.as_str() && c.date.as_str() <= until, "{}: figure {f:?} not valid on {}", c.name, c.date);
+                assert!(
+                    from <= c.date.as_str() && c.date.as_str() <= until,
+                    "{}: figure {f:?} not valid on {}",
+                    c.name,
+                    c.date
+                );
             }
         }
     }
     assert!(table.guide(1, "glass", "kommun", "2026-01-01").is_err());
-    assert_eq!(vagvisare::thresholds::parse_amount("1 250 000 kr"), Some(1_250_000));
+    assert_eq!(
+        vagvisare::thresholds::parse_amount("1 250 000 kr"),
+        Some(1_250_000)
+    );
     assert_eq!(vagvisare::thresholds::parse_amount("mycket"), None);
 }
 
@@ -63,21 +80,38 @@ struct Scenario {
 #[test]
 fn iop_scenarios() {
     let rules_path = crate::repo().join("corpus/iop/regler.toml");
-    let rules = vagvisare::iop::Rules::parse(&std::fs::read_to_string(rules_path).unwrap()).unwrap();
-    let scenarios: Scenarios =
-        toml::from_str(&std::fs::read_to_string(crate::repo().join("tests/iop/scenarios.toml")).unwrap()).unwrap();
+    let rules =
+        vagvisare::iop::Rules::parse(&std::fs::read_to_string(rules_path).unwrap()).unwrap();
+    let scenarios: Scenarios = toml::from_str(
+        &std::fs::read_to_string(crate::repo().join("tests/iop/scenarios.toml")).unwrap(),
+    )
+    .unwrap();
     assert!(scenarios.scenario.len() >= 12);
     let mut fired = std::collections::HashSet::new();
     for sc in &scenarios.scenario {
         let v = rules.evaluate(&sc.answers);
         assert_eq!(v.outcome, sc.expect, "{}: {v:#?}", sc.name);
-        assert!(!v.reasons.is_empty() || v.certainty == "låg", "{}: an indication without reasons", sc.name);
+        assert!(
+            !v.reasons.is_empty() || v.certainty == "låg",
+            "{}: an indication without reasons",
+            sc.name
+        );
         for r in &v.reasons {
-            assert!(!r.basis.is_empty(), "{}: reason {} without basis", sc.name, r.rule);
+            assert!(
+                !r.basis.is_empty(),
+                "{}: reason {} without basis",
+                sc.name,
+                r.rule
+            );
             fired.insert(r.rule.clone());
         }
     }
-    eprintln!("iop: {} scenarios, {} of {} rules exercised", scenarios.scenario.len(), fired.len(), rules.rule.len());
+    eprintln!(
+        "iop: {} scenarios, {} of {} rules exercised",
+        scenarios.scenario.len(),
+        fired.len(),
+        rules.rule.len()
+    );
     // Unanswered questions lower the certainty.
     let none = rules.evaluate(&BTreeMap::new());
     assert_eq!(none.certainty, "låg");
@@ -87,12 +121,20 @@ fn iop_scenarios() {
 #[test]
 fn every_iop_rule_fires_alone() {
     let rules_path = crate::repo().join("corpus/iop/regler.toml");
-    let rules = vagvisare::iop::Rules::parse(&std::fs::read_to_string(rules_path).unwrap()).unwrap();
+    let rules =
+        vagvisare::iop::Rules::parse(&std::fs::read_to_string(rules_path).unwrap()).unwrap();
     for rule in &rules.rule {
-        let answers: BTreeMap<String, String> =
-            rule.when.iter().map(|(q, v)| (q.clone(), v.values()[0].to_string())).collect();
+        let answers: BTreeMap<String, String> = rule
+            .when
+            .iter()
+            .map(|(q, v)| (q.clone(), v.values()[0].to_string()))
+            .collect();
         let v = rules.evaluate(&answers);
-        assert!(v.reasons.iter().any(|r| r.rule == rule.id), "rule {} does not fire on its own conditions", rule.id);
+        assert!(
+            v.reasons.iter().any(|r| r.rule == rule.id),
+            "rule {} does not fire on its own conditions",
+            rule.id
+        );
     }
 }
 
@@ -101,22 +143,43 @@ fn check_catches_bad_cards() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir_all(corpus.join("kort")).unwrap();
-    std::fs::write(corpus.join("doc.md"), "# Dokument\n\n## Avsnitt ett\n\nText om upphandling.").unwrap();
+    std::fs::write(
+        corpus.join("doc.md"),
+        "# Dokument\n\n## Avsnitt ett\n\nText om upphandling.",
+    )
+    .unwrap();
     let card = |id: &str, see: &str, extra: &str| {
         format!(
             "id = \"{id}\"\ntitle = \"Fråga?\"\nanswer = \"Svar.\"\ndetails = \"Mer.\"\nlegal_basis = [\"LOU 4 kap. 18 §\"]\nsee = [\"{see}\"]\naudience = [\"procurer\"]\ntopics = [\"upphandling\"]\ntriggers = [\"fråga\"]\nreviewed = 2026-11-01\n{extra}"
         )
     };
-    std::fs::write(corpus.join("kort/bra.toml"), card("bra", "doc.md#avsnitt-ett", "")).unwrap();
+    std::fs::write(
+        corpus.join("kort/bra.toml"),
+        card("bra", "doc.md#avsnitt-ett", ""),
+    )
+    .unwrap();
     let o = run(&["check", "--corpus", s(&corpus)]);
     assert!(o.status.success(), "{}", stdout(&o));
-    std::fs::write(corpus.join("kort/trasig-lank.toml"), card("trasig-lank", "doc.md#finns-inte", "")).unwrap();
+    std::fs::write(
+        corpus.join("kort/trasig-lank.toml"),
+        card("trasig-lank", "doc.md#finns-inte", ""),
+    )
+    .unwrap();
     std::fs::write(corpus.join("kort/dubblett.toml"), card("bra", "doc.md", "")).unwrap();
-    std::fs::write(corpus.join("kort/gammal.toml"), card("gammal", "doc.md", "valid_until = 2020-12-31")).unwrap();
+    std::fs::write(
+        corpus.join("kort/gammal.toml"),
+        card("gammal", "doc.md", "valid_until = 2020-12-31"),
+    )
+    .unwrap();
     let o = run(&["check", "--corpus", s(&corpus)]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains("trasig-lank.toml: `see` link doc.md#finns-inte points to no document section"), "{out}");
+    assert!(
+        out.contains(
+            "trasig-lank.toml: `see` link doc.md#finns-inte points to no document section"
+        ),
+        "{out}"
+    );
     assert!(out.contains("duplicate card id `bra`"), "{out}");
     assert!(out.contains("gammal.toml: expired"), "{out}");
 }
@@ -137,8 +200,10 @@ struct CardCase {
 /// queries that should show no card).
 #[test]
 fn card_matching_precision_and_recall() {
-    let cases: CardCases =
-        toml::from_str(&std::fs::read_to_string(crate::repo().join("tests/relevance/cards.toml")).unwrap()).unwrap();
+    let cases: CardCases = toml::from_str(
+        &std::fs::read_to_string(crate::repo().join("tests/relevance/cards.toml")).unwrap(),
+    )
+    .unwrap();
     assert!(cases.case.len() >= 60, "{} cases", cases.case.len());
     let engine = crate::shipped_engine();
     let (mut shown, mut correct, mut positives, mut found) = (0usize, 0usize, 0usize, 0usize);
@@ -146,7 +211,12 @@ fn card_matching_precision_and_recall() {
     for c in &cases.case {
         let mut req = vagvisare::search::SearchRequest::new(c.query.clone(), 5);
         req.today = Some("2026-11-27".into());
-        let ids: Vec<String> = engine.search(&req).cards.into_iter().map(|k| k.id).collect();
+        let ids: Vec<String> = engine
+            .search(&req)
+            .cards
+            .into_iter()
+            .map(|k| k.id)
+            .collect();
         shown += ids.len();
         correct += ids.iter().filter(|id| **id == c.expect).count();
         if !c.expect.is_empty() {
@@ -154,18 +224,34 @@ fn card_matching_precision_and_recall() {
             if ids.contains(&c.expect) {
                 found += 1;
             } else {
-                problems.push(format!("missed {:?}: expected {}, got {ids:?}", c.query, c.expect));
+                problems.push(format!(
+                    "missed {:?}: expected {}, got {ids:?}",
+                    c.query, c.expect
+                ));
             }
         }
         for id in ids.iter().filter(|id| **id != c.expect) {
-            problems.push(format!("extra card for {:?}: {id} (expected {:?})", c.query, c.expect));
+            problems.push(format!(
+                "extra card for {:?}: {id} (expected {:?})",
+                c.query, c.expect
+            ));
         }
     }
-    let precision = if shown == 0 { 0.0 } else { correct as f64 / shown as f64 };
+    let precision = if shown == 0 {
+        0.0
+    } else {
+        correct as f64 / shown as f64
+    };
     let recall = found as f64 / positives.max(1) as f64;
-    eprintln!("cards: precision {precision:.3} ({correct}/{shown}), recall {recall:.3} ({found}/{positives}) on {} queries", cases.case.len());
+    eprintln!(
+        "cards: precision {precision:.3} ({correct}/{shown}), recall {recall:.3} ({found}/{positives}) on {} queries",
+        cases.case.len()
+    );
     for p in &problems {
         eprintln!("  {p}");
     }
-    assert!(precision >= 0.9 && recall >= 0.8, "precision {precision:.3}, recall {recall:.3}");
+    assert!(
+        precision >= 0.9 && recall >= 0.8,
+        "precision {precision:.3}, recall {recall:.3}"
+    );
 }

@@ -153,11 +153,14 @@ pub fn hit_paths(v: &serde_json::Value) -> Vec<String> {
 
 /// An engine over the shipped corpus, built once per test binary run.
 pub fn shipped_engine() -> &'static vagvisare::search::Engine {
-    static ENGINE: std::sync::OnceLock<(tempfile::TempDir, vagvisare::search::Engine)> = std::sync::OnceLock::new();
+    static ENGINE: std::sync::OnceLock<(tempfile::TempDir, vagvisare::search::Engine)> =
+        std::sync::OnceLock::new();
     &ENGINE
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let mut opts = vagvisare::indexer::Options::new(repo().join("corpus"), dir.path().join("i")).unwrap();
+            let mut opts =
+                vagvisare::indexer::Options::new(repo().join("corpus"), dir.path().join("i"))
+                    .unwrap();
             opts.worker_exe = bin().into();
             vagvisare::indexer::run(&opts, |_| {}).unwrap();
             let engine = vagvisare::search::Engine::open(&dir.path().join("i")).unwrap();

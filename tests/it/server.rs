@@ -238,9 +238,18 @@ async fn new_commits_are_served_without_restart() {
 /// A server state over the shipped corpus (with its cards, IOP rules and thresholds).
 fn shipped_state() -> (tempfile::TempDir, Arc<AppState>) {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(&["index", "--corpus", s(&crate::repo().join("corpus")), "--index", s(&dir.path().join("i"))]);
+    let o = run(&[
+        "index",
+        "--corpus",
+        s(&crate::repo().join("corpus")),
+        "--index",
+        s(&dir.path().join("i")),
+    ]);
     assert!(o.status.success());
-    let st = AppState::new(Engine::open(&dir.path().join("i")).unwrap(), dir.path().join("i"));
+    let st = AppState::new(
+        Engine::open(&dir.path().join("i")).unwrap(),
+        dir.path().join("i"),
+    );
     (dir, st)
 }
 
@@ -252,11 +261,23 @@ async fn curated_pages_work_without_javascript() {
     let (status, _, body) = get(&st, "/kort").await;
     assert_eq!(status, StatusCode::OK);
     let html = scraper::Html::parse_document(&body);
-    let first = html.select(&sel(".cardgroup a")).next().expect("a card link").value().attr("href").unwrap().to_string();
+    let first = html
+        .select(&sel(".cardgroup a"))
+        .next()
+        .expect("a card link")
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
     let (status, _, body) = get(&st, &first).await;
     assert_eq!(status, StatusCode::OK);
     let page = scraper::Html::parse_document(&body);
-    assert!(page.select(&sel(".sources a[href^='/dok/']")).next().is_some(), "card links its sources");
+    assert!(
+        page.select(&sel(".sources a[href^='/dok/']"))
+            .next()
+            .is_some(),
+        "card links its sources"
+    );
     let (status, _, _) = get(&st, "/kort/finns-inte").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -264,9 +285,18 @@ async fn curated_pages_work_without_javascript() {
     let (status, _, body) = get(&st, "/iop").await;
     assert_eq!(status, StatusCode::OK);
     let form = scraper::Html::parse_document(&body);
-    assert!(form.select(&sel("form[method=post][action='/iop/resultat'] fieldset input[type=radio]")).count() >= 20);
+    assert!(
+        form.select(&sel(
+            "form[method=post][action='/iop/resultat'] fieldset input[type=radio]"
+        ))
+        .count()
+            >= 20
+    );
     let first_radio = form.select(&sel("input[type=radio]")).next().unwrap();
-    let (name, value) = (first_radio.value().attr("name").unwrap(), first_radio.value().attr("value").unwrap());
+    let (name, value) = (
+        first_radio.value().attr("name").unwrap(),
+        first_radio.value().attr("value").unwrap(),
+    );
     let resp = app(st.clone())
         .oneshot(
             Request::post("/iop/resultat")
@@ -286,7 +316,9 @@ async fn curated_pages_work_without_javascript() {
         .oneshot(
             Request::post("/api/iop")
                 .header("content-type", "application/json")
-                .body(Body::from(format!("{{\"answers\": {{\"{name}\": \"{value}\"}}}}")))
+                .body(Body::from(format!(
+                    "{{\"answers\": {{\"{name}\": \"{value}\"}}}}"
+                )))
                 .unwrap(),
         )
         .await
@@ -296,19 +328,36 @@ async fn curated_pages_work_without_javascript() {
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert!(v["outcome"].is_string() && v["certainty"].is_string() && v["reasons"].is_array());
     let resp = app(st.clone())
-        .oneshot(Request::post("/api/iop").header("content-type", "application/json").body(Body::from("[1,2")).unwrap())
+        .oneshot(
+            Request::post("/api/iop")
+                .header("content-type", "application/json")
+                .body(Body::from("[1,2"))
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 
     // Threshold guide: page and API.
-    let (status, _, body) = get(&st, "/troskelvarden?value=650+000&kind=tjanster&buyer=kommun").await;
+    let (status, _, body) = get(
+        &st,
+        "/troskelvarden?value=650+000&kind=tjanster&buyer=kommun",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Direktupphandling är tillåten"), "{body}");
-    let (status, _, body) = get(&st, "/api/troskelvarden?value=3000000&kind=varor&buyer=kommun&datum=2025-05-01").await;
+    let (status, _, body) = get(
+        &st,
+        "/api/troskelvarden?value=3000000&kind=varor&buyer=kommun&datum=2025-05-01",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["regime"], "over-troskelvardet");
-    let (status, _, _) = get(&st, "/api/troskelvarden?value=mycket&kind=varor&buyer=kommun").await;
+    let (status, _, _) = get(
+        &st,
+        "/api/troskelvarden?value=mycket&kind=varor&buyer=kommun",
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }

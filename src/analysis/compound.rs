@@ -1,0 +1,297 @@
+//! Swedish compound words: *upphandlingsdokument* → *upphandlings* + *dokument*. The splitter
+//! accepts a split only when every part is a known word (its Snowball stem is in the
+//! dictionary), allowing the linking *-s-* (and *-e-*/*-a-* forms such as *skol-*, *arbets-*) at
+//! the end of non-final parts, and prefers the fewest parts, then the split whose shortest part
+//! is longest. A short list of lexicalised words (*överenskommelse*, *kommunfullmäktige*) is
+//! never split.
+//!
+//! The dictionary is the built-in domain word list (`words.txt`, written for Vägvisare) plus,
+//! when installed, Debian's `hunspell-sv` word list (LGPL-3, read at run time from
+//! `/usr/share/hunspell/sv_SE.dic`, never copied into the project). Its fingerprint is part of
+//! the index's version, so installing or updating it makes the next run rebuild the index.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex};
+use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, TokenStream};
+
+const BUILT_IN: &str = include_str!("words.txt");
+/// Where the system word list is looked for (override with `VAGVISARE_DICTIONARY`).
+pub const SYSTEM_DICTIONARY: &str = "/usr/share/hunspell/sv_SE.dic";
+/// Words shorter than this are never split.
+const MIN_WORD_CHARS: usize = 8;
+/// Parts shorter than this are not accepted.
+const MIN_PART_CHARS: usize = 4;
+/// Lexicalised words that look like compounds but are searched as wholes.
+const DO_NOT_SPLIT: &[&str] = &[
+    "överenskommelse",
+    "överenskommelsen",
+    "kommunfullmäktige",
+    "upphandling",
+    "upphandlingen",
+    "upphandlingar",
+    "verksamhet",
+    "verksamheten",
+    "arbetsförmedlingen",
+    "arbetsförmedling",
+    "förvaltningsrätten",
+    "förvaltningsrätt",
+];
+
+pub struct Dictionary {
+    stems: HashSet<String>,
+    words: HashSet<String>,
+    /// Which sources were loaded, and how many entries: part of the index version.
+    pub fingerprint: String,
+    cache: Mutex<HashMap<String, Option<Vec<String>>>>,
+}
+
+fn stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(Stemmer::new(Language::Swedish))
+        .build()
+}
+
+fn stem_with(analyzer: &mut TextAnalyzer, word: &str) -> String {
+    let mut s = analyzer.token_stream(word);
+    let mut out = String::new();
+    while s.advance() {
+        out = s.token().text.clone();
+    }
+    out
+}
+
+static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(Dictionary::load);
+
+/// The process-wide dictionary.
+pub fn dictionary() -> &'static Dictionary {
+    &DICTIONARY
+}
+
+impl Dictionary {
+    fn load() -> Dictionary {
+        let path =
+            std::env::var("VAGVISARE_DICTIONARY").unwrap_or_else(|_| SYSTEM_DICTIONARY.to_string());
+        let system = std::fs::read_to_string(&path).ok();
+        let mut entries: Vec<String> = BUILT_IN
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect();
+        let built_in = entries.len();
+        let mut system_count = 0;
+        if let Some(text) = &system {
+            for line in text.lines().skip(1) {
+                let word = line.split('/').next().unwrap_or("").trim();
+                if word.chars().count() >= 2
+                    && word.chars().all(char::is_alphabetic)
+                    && word.chars().next().is_some_and(char::is_lowercase)
+                {
+                    entries.push(crate::analysis::fold(word));
+                    system_count += 1;
+                }
+            }
+        }
+        Dictionary::from_words(entries, format!("builtin:{built_in};system:{system_count}"))
+    }
+
+    /// A dictionary of exactly these words (lower-case).
+    pub fn from_words(words: Vec<String>, fingerprint: String) -> Dictionary {
+        let mut stemmer = stemmer();
+        let stems = words.iter().map(|w| stem_with(&mut stemmer, w)).collect();
+        Dictionary {
+            stems,
+            words: words.into_iter().collect(),
+            fingerprint,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn known(&self, stemmer: &mut TextAnalyzer, part: &str) -> bool {
+        self.words.contains(part) || self.stems.contains(&stem_with(stemmer, part))
+    }
+
+    /// A non-final part: known as is, or after dropping a linking letter.
+    fn known_head(&self, part: &str) -> bool {
+        if self.words.contains(part) {
+            return true;
+        }
+        for link in ["s", "e", "a", "u", "o"] {
+            if let Some(base) = part.strip_suffix(link)
+                && base.chars().count() >= MIN_PART_CHARS
+                && self.words.contains(base)
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The parts of a compound (lower-case input), or `None` when it is not one.
+    pub fn split(&self, word: &str) -> Option<Vec<String>> {
+        if word.chars().count() < MIN_WORD_CHARS || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(word).cloned()) {
+            return hit;
+        }
+        let mut stemmer = stemmer();
+        let result = if DO_NOT_SPLIT.contains(&word) {
+            None
+        } else {
+            self.best_split(&mut stemmer, word)
+        };
+        if let Ok(mut c) = self.cache.lock() {
+            if c.len() > 200_000 {
+                c.clear();
+            }
+            c.insert(word.to_string(), result.clone());
+        }
+        result
+    }
+
+    fn best_split(&self, stemmer: &mut TextAnalyzer, word: &str) -> Option<Vec<String>> {
+        let chars: Vec<(usize, char)> = word.char_indices().collect();
+        let n = chars.len();
+        let byte = |i: usize| if i == n { word.len() } else { chars[i].0 };
+        // best[i] = best split of word[i..] as (parts, shortest part length)
+        let mut best: Vec<Option<(Vec<String>, usize)>> = vec![None; n + 1];
+        best[n] = Some((Vec::new(), usize::MAX));
+        for i in (0..n).rev() {
+            for j in (i + MIN_PART_CHARS)..=n {
+                let part = &word[byte(i)..byte(j)];
+                let ok = if j == n {
+                    self.known(stemmer, part)
+                } else {
+                    self.known_head(part)
+                };
+                if !ok {
+                    continue;
+                }
+                let Some((rest, shortest)) = &best[j] else {
+                    continue;
+                };
+                if i == 0 && j == n {
+                    continue; // the whole word is not a split
+                }
+                let mut parts = vec![part.to_string()];
+                parts.extend(rest.iter().cloned());
+                let cand = (parts, (*shortest).min(j - i));
+                let better = match &best[i] {
+                    None => true,
+                    Some((p, s)) => {
+                        cand.0.len() < p.len() || (cand.0.len() == p.len() && cand.1 > *s)
+                    }
+                };
+                if better {
+                    best[i] = Some(cand);
+                }
+            }
+        }
+        best[0].take().map(|(p, _)| p).filter(|p| p.len() >= 2)
+    }
+
+    /// Rewrites a text so every compound is followed by its parts: the input of the `parts` field.
+    pub fn expand_text(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + text.len() / 4);
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            let lower = crate::analysis::fold(&word.to_lowercase());
+            out.push_str(&lower);
+            out.push(' ');
+            if let Some(parts) = self.split(&lower) {
+                for p in parts {
+                    out.push_str(&p);
+                    out.push(' ');
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict() -> Dictionary {
+        let words = [
+            "upphandling",
+            "dokument",
+            "sysselsättning",
+            "krav",
+            "partnerskap",
+            "avtal",
+            "överenskommelse",
+            "kommun",
+            "ramavtal",
+            "arbete",
+            "integration",
+            "social",
+            "företag",
+        ];
+        Dictionary::from_words(words.iter().map(|w| w.to_string()).collect(), "test".into())
+    }
+
+    #[test]
+    fn splits() {
+        let d = dict();
+        for (word, expected) in [
+            (
+                "upphandlingsdokument",
+                Some(vec!["upphandlings", "dokument"]),
+            ),
+            (
+                "upphandlingsdokumenten",
+                Some(vec!["upphandlings", "dokumenten"]),
+            ),
+            ("sysselsättningskrav", Some(vec!["sysselsättnings", "krav"])),
+            ("partnerskapsavtal", Some(vec!["partnerskaps", "avtal"])),
+            ("överenskommelse", None),
+            ("upphandling", None),
+            ("kommunfullmäktige", None),
+            (
+                "ramavtalsupphandling",
+                Some(vec!["ramavtals", "upphandling"]),
+            ),
+            ("kvastfening", None),
+        ] {
+            let got = d.split(word);
+            assert_eq!(
+                got,
+                expected.map(|v| v.into_iter().map(String::from).collect::<Vec<_>>()),
+                "{word}"
+            );
+        }
+        assert!(
+            d.expand_text("Upphandlingsdokument och krav")
+                .contains("upphandlingsdokument upphandlings dokument och krav")
+        );
+    }
+}
+
+#[cfg(test)]
+mod system_tests {
+    /// With the real dictionary (when installed): a few domain compounds.
+    #[test]
+    fn real_dictionary_examples() {
+        let d = super::dictionary();
+        eprintln!("dictionary: {}", d.fingerprint);
+        for w in [
+            "upphandlingsdokument",
+            "sysselsättningskrav",
+            "partnerskapsavtal",
+            "direktupphandlingsgräns",
+            "upphandlingsregler",
+            "överenskommelse",
+            "kommunfullmäktige",
+            "reservationsmöjlighet",
+            "upphandlingsskadeavgift",
+            "valfrihetssystem",
+        ] {
+            eprintln!("{w} -> {:?}", d.split(w));
+        }
+    }
+}
