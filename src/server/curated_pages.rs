@@ -446,6 +446,7 @@ pub async fn thresholds_page(
                     })
                     .collect();
                 page.links = links(&engine, &g.see);
+                page.links.extend(card_links(&engine, &g.cards));
                 page.guidance = Some(g);
             }
             Err(e) => page.error = Some(e),

@@ -81,6 +81,8 @@ pub struct Guidance {
     pub notes: Vec<String>,
     /// Corpus documents that explain what to do next (`path#anchor`).
     pub see: Vec<String>,
+    /// Answer cards that explain what to do next (ids).
+    pub cards: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -400,7 +402,15 @@ impl Table {
                 }
             }
         };
+        let cards: &[&str] = match regime {
+            "direktupphandling" => &["direktupphandlingsgrans", "dokumentera-direktupphandling"],
+            "under-troskelvardet" => &["regler-under-troskelvardena", "berakna-kontraktsvarde"],
+            "over-troskelvardet" => &["troskelvarden-2026-2027", "berakna-kontraktsvarde"],
+            "bilaga2-19-kap" => &["bilaga-2-direktupphandling", "reservation-ideburna-19-kap-25a"],
+            _ => &["troskelvarden-2026-2027", "berakna-kontraktsvarde"],
+        };
         Ok(Guidance {
+            cards: cards.iter().map(|c| c.to_string()).collect(),
             regime: regime.into(),
             regime_title: regime_title.into(),
             law: law.into(),
