@@ -15,6 +15,9 @@ pub struct Curated {
     pub cards: Vec<Card>,
     pub iop: Option<Rules>,
     pub thresholds: Option<Table>,
+    /// The corpus's additions to the search lexicon (`synonymer.toml`).
+    #[serde(default)]
+    pub synonyms: Option<crate::analysis::lexicon::LexiconFile>,
 }
 
 impl Curated {
@@ -36,6 +39,7 @@ impl Curated {
         };
         let iop_text = read(iop::FILE);
         let thresholds_text = read(thresholds::FILE);
+        let synonyms_text = read(crate::analysis::lexicon::FILE);
         let iop = iop_text.and_then(|t| match Rules::parse(&t) {
             Ok(r) => Some(r),
             Err(e) => {
@@ -50,11 +54,19 @@ impl Curated {
                 None
             }
         });
+        let synonyms = synonyms_text.and_then(|t| match toml::from_str(&t) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                problems.push((crate::analysis::lexicon::FILE.to_string(), e.to_string()));
+                None
+            }
+        });
         (
             Curated {
                 cards,
                 iop,
                 thresholds,
+                synonyms,
             },
             problems,
         )

@@ -13,6 +13,8 @@ pub struct SearchResponse {
     pub took_ms: f64,
     pub hits: Vec<Hit>,
     pub cards: Vec<CardRef>,
+    /// Extra: "Menade du …?" — the query with unknown words corrected, when the search used it.
+    pub suggestion: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -21,8 +21,33 @@ static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:,|och|samt|eller|resp\.?)\s*(\d{1,3})\s*([a-z])?\s*§")
         .expect("valid regex")
 });
+static SFS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bSFS\s*(\d{4}):(\d{1,4})\b").expect("valid regex"));
+static HFD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(HFD|RÅ|RA)\s*(\d{4})(?:\s*ref\.?\s*(\d{1,3})|:(\d{1,3}))")
+        .expect("valid regex")
+});
+static PROP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bprop\.?\s*(\d{4})/(\d{2,4}):(\d{1,4})\b").expect("valid regex")
+});
+static CHAPTER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?(?:\s+(?:i\s+)?(LOU|LUF|LUK|LUFS|LOV))?",
+    )
+    .expect("valid regex")
+});
 static LAW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(LOU|LUF|LUK|LUFS|LOV)\b").expect("valid regex"));
+
+/// The SFS numbers of the laws we recognise.
+pub const SFS_NUMBERS: &[(&str, &str)] = &[
+    ("lou", "2016:1145"),
+    ("luf", "2016:1146"),
+    ("luk", "2016:1147"),
+    ("lufs", "2011:1029"),
+    ("lov", "2008:962"),
+    ("ideburna", "2022:900"),
+];
 
 /// The law abbreviations we recognise, with the titles of the statutes they stand for.
 pub const LAWS: &[(&str, &str)] = &[
@@ -34,6 +59,7 @@ pub const LAWS: &[(&str, &str)] = &[
         "lag om upphandling på försvars- och säkerhetsområdet",
     ),
     ("lov", "lag om valfrihetssystem"),
+    ("ideburna", "lag om registrering av idéburna organisationer"),
 ];
 
 fn key(ch: &str, ch_letter: Option<&str>, sec: &str, sec_letter: Option<&str>) -> String {
@@ -97,6 +123,10 @@ pub fn references(text: &str) -> Vec<String> {
     }
     for c in COLON.captures_iter(text) {
         let m = c.get(0).expect("whole match");
+        // "2021/22:5" is a bill number, not chapter 22 section 5.
+        if text[..m.start()].ends_with('/') {
+            continue;
+        }
         let k = key(
             &c[1],
             c.get(2).map(|m| m.as_str()),
@@ -105,9 +135,89 @@ pub fn references(text: &str) -> Vec<String> {
         );
         push(k, m.start(), m.end());
     }
+    for c in SFS.captures_iter(text) {
+        out.push(format!("sfs:{}:{}", &c[1], &c[2]));
+    }
+    for c in HFD.captures_iter(text) {
+        let court = if c[1].eq_ignore_ascii_case("hfd") {
+            "hfd"
+        } else {
+            "ra"
+        };
+        match (c.get(3), c.get(4)) {
+            (Some(r), _) => out.push(format!("{court}:{}-ref-{}", &c[2], r.as_str())),
+            (_, Some(n)) => out.push(format!("{court}:{}:{}", &c[2], n.as_str())),
+            _ => {}
+        }
+    }
+    for c in PROP.captures_iter(text) {
+        out.push(format!("prop:{}/{}:{}", &c[1], &c[2], &c[3]));
+    }
+    // Chapter references without a section ("19 a kap. LOU"); a chapter followed by a section
+    // is already a provision above.
+    for c in CHAPTER_ONLY.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        let rest = &text[m.end()..];
+        let followed_by_section = rest
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_digit());
+        if followed_by_section {
+            continue;
+        }
+        let k = format!(
+            "kap:{}{}",
+            c[1].trim_start_matches('0'),
+            c.get(2)
+                .map_or(String::new(), |l| l.as_str().to_lowercase())
+        );
+        if let Some(law) = c.get(3) {
+            out.push(format!("{}/{k}", law.as_str().to_lowercase()));
+        } else {
+            let lo = text.floor_char_boundary(m.start().saturating_sub(16));
+            let hi = text.ceil_char_boundary((m.end() + 16).min(text.len()));
+            if let Some(law) = LAW.find(&text[lo..hi]) {
+                out.push(format!("{}/{k}", law.as_str().to_lowercase()));
+            }
+        }
+        out.push(k);
+    }
     out.sort();
     out.dedup();
     out
+}
+
+/// The chapter a statute section belongs to, from its trail: `kap:19a` (and `lou/kap:19a`).
+pub fn chapter_of_trail(trail: &[String], law: Option<&str>) -> Vec<String> {
+    let Some((ch, chl)) = trail.iter().find_map(|h| {
+        CHAPTER.captures(h).map(|c| {
+            (
+                c[1].to_string(),
+                c.get(2).map(|m| m.as_str().to_lowercase()),
+            )
+        })
+    }) else {
+        return Vec::new();
+    };
+    let k = format!(
+        "kap:{}{}",
+        ch.trim_start_matches('0'),
+        chl.unwrap_or_default()
+    );
+    let mut v = vec![k.clone()];
+    if let Some(law) = law {
+        v.push(format!("{law}/{k}"));
+    }
+    v
+}
+
+/// The SFS key of a law abbreviation: "lou" → `sfs:2016:1145`.
+pub fn sfs_of_law(law: &str) -> Option<String> {
+    SFS_NUMBERS
+        .iter()
+        .find(|(l, _)| *l == law)
+        .map(|(_, n)| format!("sfs:{n}"))
 }
 
 /// The provision a statute section *is*, from its heading trail: a trail holding "4 kap. ..."
@@ -149,7 +259,13 @@ mod tests {
             ("19 a kap. 1 §", vec!["19a:1"]),
             ("19 kap. 25 § och 25 a §", vec!["19:25", "19:25a"]),
             ("4:18 LOU", vec!["4:18", "lou/4:18"]),
-            ("SFS 2016:1145 och HFD 2021:48", vec![]),
+            (
+                "SFS 2016:1145 och HFD 2021:48",
+                vec!["hfd:2021:48", "sfs:2016:1145"],
+            ),
+            ("HFD 2020 ref. 15", vec!["hfd:2020-ref-15"]),
+            ("prop. 2021/22:5", vec!["prop:2021/22:5"]),
+            ("19 a kap. LOU", vec!["kap:19a", "lou/kap:19a"]),
         ] {
             assert_eq!(references(input), expected, "{input}");
         }

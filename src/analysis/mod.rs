@@ -7,11 +7,16 @@
 //!   words, Swedish Snowball stemming. For Swedish documents' title, trail and body.
 //! - `en`: the same with English stop words and stemmer, for English documents.
 //! - `exact`: lower-case and accent folding only: exact word forms, phrases, suggestions.
+//! - `fold`: everything folded to ASCII (å→a too), for queries typed without Swedish letters.
+//!
+//! Compound words ([`compound`]) are split before the `sv` analyzer for the `parts` field;
+//! synonyms, abbreviations and English terms ([`lexicon`]) expand queries.
 //!
 //! Not for: building queries (that is `search`) or deciding a document's language (`ingest`).
 
 pub mod compound;
 pub mod legal;
+pub mod lexicon;
 
 use std::mem;
 use tantivy::tokenizer::{
@@ -20,11 +25,12 @@ use tantivy::tokenizer::{
 };
 
 /// Bump when any analyzer changes: the indexer then rebuilds the index by itself.
-pub const ANALYZER_VERSION: u32 = 3;
+pub const ANALYZER_VERSION: u32 = 6;
 
 pub const SV: &str = "sv";
 pub const EN: &str = "en";
 pub const EXACT: &str = "exact";
+pub const FOLD: &str = "fold";
 
 /// Longest token kept, in UTF-8 bytes (å/ä/ö take two; Swedish compounds run long).
 const MAX_TOKEN_BYTES: usize = 80;
@@ -57,12 +63,23 @@ pub fn exact() -> TextAnalyzer {
         .build()
 }
 
+/// Full folding, å/ä/ö included, no stemming: only for the low-weight field that lets queries
+/// typed without Swedish letters (`overprovning`) find the words (`överprövning`).
+pub fn folded() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(tantivy::tokenizer::AsciiFoldingFilter)
+        .build()
+}
+
 /// Registers every analyzer on an index. Must run after each `Index::open`/`create`.
 pub fn register(index: &tantivy::Index) {
     let t = index.tokenizers();
     t.register(SV, sv());
     t.register(EN, en());
     t.register(EXACT, exact());
+    t.register(FOLD, folded());
 }
 
 /// Runs an analyzer over `text` and returns (position, token text) pairs.
@@ -131,6 +148,15 @@ pub fn fold_char(c: char) -> Option<&'static str> {
         'ß' => "ss",
         _ => return None,
     })
+}
+
+/// Folds everything to the base letters, å/ä/ö included (ö→o): only for comparing a query typed
+/// without Swedish letters with the index's words.
+pub fn fold_swedish(text: &str) -> String {
+    tokens(&mut folded(), text)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
 /// Applies [`fold_char`] to a whole string.

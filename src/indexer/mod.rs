@@ -552,6 +552,12 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         }
         t.add_text(body_f, &s.text);
         t.add_text(f.body_exact, &s.text);
+        let all = format!("{}\n{}\n{}", doc.title, s.trail.join(" "), s.text);
+        t.add_text(f.fold, &all);
+        t.add_text(
+            f.parts,
+            crate::analysis::compound::dictionary().expand_text(&all),
+        );
         t.add_text(f.anchor, &s.anchor);
         t.add_u64(f.level, s.level as u64);
         t.add_u64(f.ord, ord as u64);
@@ -559,10 +565,23 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         let mut about: BTreeSet<String> = BTreeSet::new();
         if doc.kind != Kind::Pdf {
             about.extend(legal::provision_of_trail(&s.trail, law));
+            about.extend(legal::chapter_of_trail(&s.trail, law));
+            // A statute's lead section is the law itself ("SFS 2016:1145").
+            if ord == 0 {
+                about.extend(law.and_then(legal::sfs_of_law));
+            }
         }
         if let Some(label) = s.trail_label() {
             about.extend(legal::references(&label));
         }
+        // A document whose title names a case, bill or law is about it in every section.
+        about.extend(legal::references(&doc.title).into_iter().filter(|r| {
+            !r.contains(':')
+                || r.starts_with("hfd")
+                || r.starts_with("ra")
+                || r.starts_with("sfs")
+                || r.starts_with("prop")
+        }));
         for r in &about {
             t.add_text(f.refs_is, r);
         }
@@ -591,6 +610,11 @@ pub fn card_doc(card: &Card, f: &Fields) -> TantivyDocument {
     t.add_text(f.trail_en, &triggers);
     t.add_text(f.body_sv, &card.answer);
     t.add_text(f.body_exact, card.match_text());
+    t.add_text(f.fold, card.match_text());
+    t.add_text(
+        f.parts,
+        crate::analysis::compound::dictionary().expand_text(&card.match_text()),
+    );
     t.add_text(f.anchor, &card.id);
     for r in legal::references(&card.match_text()) {
         t.add_text(f.refs_is, &r);

@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change: the indexer then rebuilds the index by itself.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -28,6 +28,10 @@ pub struct Fields {
     pub body_sv: Field,
     pub body_en: Field,
     pub body_exact: Field,
+    /// Title, trail and text folded to ASCII (å→a): low weight, for queries without å/ä/ö.
+    pub fold: Field,
+    /// Title, trail and text with compounds followed by their parts, Swedish-stemmed.
+    pub parts: Field,
     pub anchor: Field,
     pub level: Field,
     pub ord: Field,
@@ -64,6 +68,8 @@ pub fn build() -> (Schema, Fields) {
         body_sv: b.add_text_field("body_sv", text(analysis::SV, true)),
         body_en: b.add_text_field("body_en", text(analysis::EN, true)),
         body_exact: b.add_text_field("body_exact", text(analysis::EXACT, false)),
+        fold: b.add_text_field("fold", text(analysis::FOLD, false)),
+        parts: b.add_text_field("parts", text(analysis::SV, false)),
         anchor: b.add_text_field("anchor", STORED),
         level: b.add_u64_field("level", NumericOptions::default().set_stored()),
         ord: b.add_u64_field("ord", NumericOptions::default().set_stored()),
@@ -91,6 +97,8 @@ impl Fields {
             body_sv: get("body_sv")?,
             body_en: get("body_en")?,
             body_exact: get("body_exact")?,
+            fold: get("fold")?,
+            parts: get("parts")?,
             anchor: get("anchor")?,
             level: get("level")?,
             ord: get("ord")?,

@@ -7,9 +7,11 @@
 //! in the text get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
 //! the statute section that *is* that provision (×8) and sections citing it (×1.5).
 
+mod query;
 mod snippet;
+pub mod spelling;
 
-use crate::analysis::{self, legal};
+use crate::analysis::lexicon::Lexicon;
 use crate::cards::{self, Vocabulary};
 use crate::curated::Curated;
 use crate::indexer::schema::Fields;
@@ -19,9 +21,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
@@ -44,6 +44,7 @@ pub struct Engine {
     pub curated_stamp: Option<std::time::SystemTime>,
     card_vocabulary: HashMap<String, Vocabulary>,
     card_full_vocabulary: HashMap<String, Vocabulary>,
+    lexicon: Lexicon,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +83,7 @@ impl Engine {
             })?;
         let curated = Curated::read_stored(&opened.dir);
         let curated_stamp = curated_stamp(&opened.dir);
+        let lexicon = Lexicon::with(curated.synonyms.as_ref());
         let card_vocabulary = curated
             .cards
             .iter()
@@ -106,6 +108,7 @@ impl Engine {
             curated_stamp,
             card_vocabulary,
             card_full_vocabulary,
+            lexicon,
         })
     }
 
@@ -189,8 +192,12 @@ impl Engine {
             took_ms: 0.0,
             hits: Vec::new(),
             cards: Vec::new(),
+            suggestion: None,
         };
-        if let Some(text_query) = self.build_query(&req.query) {
+        let corrected = self.correct(&req.query);
+        let effective = corrected.clone().unwrap_or_else(|| req.query.clone());
+        response.suggestion = corrected;
+        if let Some(text_query) = self.build_query(&effective) {
             let no_cards: Box<dyn Query> = Box::new(TermQuery::new(
                 Term::from_field_text(self.fields.kind, "card"),
                 IndexRecordOption::Basic,
@@ -230,7 +237,7 @@ impl Engine {
         }
         if req.offset == 0 {
             let today = req.today.clone().unwrap_or_else(crate::check::today_string);
-            response.cards = self.cards(&req.query, &today);
+            response.cards = self.cards(&effective, &today);
         }
         response.took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
         response
@@ -265,9 +272,40 @@ impl Engine {
         })
     }
 
+    /// The query with unknown words replaced by their likeliest correction, or `None` when every
+    /// word is known (or nothing could be corrected).
+    pub fn correct(&self, raw: &str) -> Option<String> {
+        let searcher = self.reader.searcher();
+        let text = clip(raw);
+        let mut out = String::with_capacity(text.len());
+        let mut changed = false;
+        let mut last = 0;
+        // Walk the words with their byte offsets, so everything else stays as typed.
+        for (start, word) in text.match_indices(|c: char| c.is_alphanumeric()).fold(
+            Vec::<(usize, String)>::new(),
+            |mut acc, (i, c)| {
+                match acc.last_mut() {
+                    Some((s, w)) if *s + w.len() == i => w.push_str(c),
+                    _ => acc.push((i, c.to_string())),
+                }
+                acc
+            },
+        ) {
+            let lower = crate::analysis::fold(&word.to_lowercase());
+            if let Some(fix) = spelling::correct(&searcher, &self.fields, &lower) {
+                out.push_str(&text[last..start]);
+                out.push_str(&fix);
+                last = start + word.len();
+                changed = true;
+            }
+        }
+        out.push_str(&text[last..]);
+        changed.then_some(out)
+    }
+
     /// Builds the tantivy query for a user's text; `None` when nothing searchable is left.
     pub fn build_query(&self, raw: &str) -> Option<Box<dyn Query>> {
-        build_query(&self.fields, raw)
+        query::build(&self.fields, &self.lexicon, raw)
     }
 }
 
@@ -299,83 +337,10 @@ fn curated_stamp(gen_dir: &Path) -> Option<std::time::SystemTime> {
         .ok()
 }
 
-fn term_query(field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let q = TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    );
-    Box::new(BoostQuery::new(Box::new(q), boost))
-}
-
 /// Cuts a query to [`MAX_QUERY_CHARS`] characters (on a character boundary).
 pub fn clip(raw: &str) -> &str {
     match raw.char_indices().nth(MAX_QUERY_CHARS) {
         Some((i, _)) => &raw[..i],
         None => raw,
     }
-}
-
-/// See the module docs for the shape of the query.
-pub fn build_query(f: &Fields, raw: &str) -> Option<Box<dyn Query>> {
-    let text = clip(raw);
-    let exact = analysis::tokens(&mut analysis::exact(), text);
-    let sv: std::collections::HashMap<usize, String> = analysis::tokens(&mut analysis::sv(), text)
-        .into_iter()
-        .collect();
-    let en: std::collections::HashMap<usize, String> = analysis::tokens(&mut analysis::en(), text)
-        .into_iter()
-        .collect();
-
-    let refs = legal::references(text);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut phrase_terms = Vec::new();
-    for (pos, word) in exact.iter().take(MAX_QUERY_WORDS) {
-        // The numbers and "kap" of a recognised legal reference are matched as the reference.
-        let part_of_ref =
-            word.chars().all(|c| c.is_ascii_digit()) || word.len() == 1 || word.starts_with("kap");
-        if !refs.is_empty() && part_of_ref {
-            continue;
-        }
-        let (s, e) = (sv.get(pos), en.get(pos));
-        if s.is_none() && e.is_none() {
-            continue; // a stop word in both languages
-        }
-        let mut alts: Vec<Box<dyn Query>> = Vec::new();
-        if let Some(s) = s {
-            alts.push(term_query(f.title_sv, s, 3.0));
-            alts.push(term_query(f.trail_sv, s, 2.0));
-            alts.push(term_query(f.body_sv, s, 1.0));
-        }
-        if let Some(e) = e {
-            alts.push(term_query(f.title_en, e, 3.0));
-            alts.push(term_query(f.trail_en, e, 2.0));
-            alts.push(term_query(f.body_en, e, 1.0));
-        }
-        alts.push(term_query(f.body_exact, word, 0.5));
-        clauses.push((
-            Occur::Should,
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.3)),
-        ));
-        phrase_terms.push((*pos, Term::from_field_text(f.body_exact, word)));
-    }
-    if phrase_terms.len() >= 2 {
-        let first = phrase_terms[0].0;
-        let terms = phrase_terms
-            .into_iter()
-            .map(|(p, t)| (p - first, t))
-            .collect();
-        let phrase = PhraseQuery::new_with_offset_and_slop(terms, 2);
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(phrase), 2.0)),
-        ));
-    }
-    for key in refs {
-        clauses.push((Occur::Should, term_query(f.refs_is, &key, 8.0)));
-        clauses.push((Occur::Should, term_query(f.refs_cited, &key, 1.5)));
-    }
-    if clauses.is_empty() {
-        return None;
-    }
-    Some(Box::new(BooleanQuery::new(clauses)))
 }

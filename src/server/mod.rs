@@ -123,6 +123,7 @@ pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResponse {
                 took_ms: 0.0,
                 hits: vec![],
                 cards: vec![],
+                suggestion: None,
             }
         })
 }

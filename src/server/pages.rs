@@ -37,6 +37,7 @@ pub struct HitView {
 struct SearchPage {
     query: String,
     cards: Vec<crate::wire::CardRef>,
+    suggestion: Option<String>,
     total: u64,
     took: String,
     hits: Vec<HitView>,
@@ -95,6 +96,7 @@ pub async fn search_page(
     let mut view = SearchPage {
         query: query.clone(),
         cards: vec![],
+        suggestion: None,
         total: 0,
         took: String::new(),
         hits: vec![],
@@ -110,6 +112,7 @@ pub async fn search_page(
         let res = run_search(&state, req).await;
         view.total = res.total;
         view.cards = res.cards;
+        view.suggestion = res.suggestion;
         view.took = format!("{:.1}", res.took_ms);
         view.hits = res
             .hits

@@ -406,7 +406,10 @@ impl Table {
             "direktupphandling" => &["direktupphandlingsgrans", "dokumentera-direktupphandling"],
             "under-troskelvardet" => &["regler-under-troskelvardena", "berakna-kontraktsvarde"],
             "over-troskelvardet" => &["troskelvarden-2026-2027", "berakna-kontraktsvarde"],
-            "bilaga2-19-kap" => &["bilaga-2-direktupphandling", "reservation-ideburna-19-kap-25a"],
+            "bilaga2-19-kap" => &[
+                "bilaga-2-direktupphandling",
+                "reservation-ideburna-19-kap-25a",
+            ],
             _ => &["troskelvarden-2026-2027", "berakna-kontraktsvarde"],
         };
         Ok(Guidance {

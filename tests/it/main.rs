@@ -15,6 +15,7 @@ mod corpus;
 mod curated;
 mod ingest;
 mod realdata;
+mod relevance;
 mod server;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,251 @@
+//! Builds a tantivy query from a user's text, from the analyzers' tokens (never through
+//! tantivy's query parser, so every string is a valid query). For each word, the best of:
+//!
+//! | match | field | weight |
+//! |---|---|---|
+//! | stemmed, in the title / heading trail / text | `title_*`, `trail_*`, `body_*` | 3 / 2 / 1 |
+//! | the exact word form | `body_exact` | 0.5 |
+//! | the parts of a compound, or a word inside compounds | `parts` | 0.6 / 0.35 |
+//! | typed without å/ä/ö | `fold` | 0.4 |
+//!
+//! (a disjunction-max with a 0.3 tie-breaker, so exact + stemmed beats stemmed alone), plus a
+//! phrase bonus when the words stand together, the lexicon's alternatives (synonyms,
+//! abbreviations, English → Swedish) as whole-phrase alternatives at 0.8, and legal references
+//! matched as normalised keys (the provision a section is: ×8, sections citing it: ×1.5).
+
+use crate::analysis::{self, compound, legal, lexicon::Lexicon};
+use crate::indexer::schema::Fields;
+use std::collections::HashMap;
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+pub fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let q = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    Box::new(BoostQuery::new(Box::new(q), boost))
+}
+
+/// The analyzed words of a text: position → (exact form, Swedish stem, English stem).
+pub struct Words {
+    pub items: Vec<(usize, String, Option<String>, Option<String>)>,
+}
+
+impl Words {
+    pub fn of(text: &str) -> Words {
+        let sv: HashMap<usize, String> = analysis::tokens(&mut analysis::sv(), text)
+            .into_iter()
+            .collect();
+        let en: HashMap<usize, String> = analysis::tokens(&mut analysis::en(), text)
+            .into_iter()
+            .collect();
+        let items = analysis::tokens(&mut analysis::exact(), text)
+            .into_iter()
+            .take(super::MAX_QUERY_WORDS)
+            .map(|(p, w)| (p, w, sv.get(&p).cloned(), en.get(&p).cloned()))
+            .collect();
+        Words { items }
+    }
+
+    pub fn exact(&self) -> Vec<String> {
+        self.items.iter().map(|(_, w, _, _)| w.clone()).collect()
+    }
+}
+
+/// The clause for one word: the best of its matches over all fields.
+fn word_clause(f: &Fields, word: &str, sv: Option<&str>, en: Option<&str>) -> Box<dyn Query> {
+    let mut alts: Vec<Box<dyn Query>> = Vec::new();
+    if let Some(s) = sv {
+        alts.push(term_query(f.title_sv, s, 3.0));
+        alts.push(term_query(f.trail_sv, s, 2.0));
+        alts.push(term_query(f.body_sv, s, 1.0));
+    }
+    if let Some(e) = en {
+        alts.push(term_query(f.title_en, e, 3.0));
+        alts.push(term_query(f.trail_en, e, 2.0));
+        alts.push(term_query(f.body_en, e, 1.0));
+    }
+    alts.push(term_query(f.body_exact, word, 0.5));
+    let folded: String = analysis::tokens(&mut analysis::folded(), word)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    if !folded.is_empty() {
+        alts.push(term_query(f.fold, &folded, 0.4));
+    }
+    match compound::dictionary().split(word) {
+        Some(parts) => {
+            let stems: Vec<String> = parts
+                .iter()
+                .flat_map(|p| {
+                    analysis::tokens(&mut analysis::sv(), p)
+                        .into_iter()
+                        .map(|(_, t)| t)
+                })
+                .collect();
+            if stems.len() >= 2 {
+                let must: Vec<(Occur, Box<dyn Query>)> = stems
+                    .iter()
+                    .map(|s| (Occur::Must, term_query(f.parts, s, 1.0)))
+                    .collect();
+                alts.push(Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::new(must)),
+                    0.6 / stems.len() as f32,
+                )));
+            }
+        }
+        None => {
+            if let Some(s) = sv {
+                alts.push(term_query(f.parts, s, 0.35));
+            }
+        }
+    }
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.3))
+}
+
+/// Words of a recognised legal reference ("4", "kap", "18", "a") are matched as the reference.
+fn part_of_reference(word: &str) -> bool {
+    word.chars().all(|c| c.is_ascii_digit())
+        || word.len() == 1
+        || word.starts_with("kap")
+        || word == "ref"
+        || word == "prop"
+        || word == "sfs"
+        || word == "hfd"
+}
+
+/// All content words of a phrase required (used for lexicon alternatives), with their count.
+fn phrase_clause(f: &Fields, text: &str) -> Option<(Box<dyn Query>, usize)> {
+    let words = Words::of(text);
+    let must: Vec<(Occur, Box<dyn Query>)> = words
+        .items
+        .iter()
+        .filter(|(_, _, s, e)| s.is_some() || e.is_some())
+        .map(|(_, w, s, e)| (Occur::Must, word_clause(f, w, s.as_deref(), e.as_deref())))
+        .collect();
+    let n = must.len();
+    if must.is_empty() {
+        None
+    } else {
+        Some((Box::new(BooleanQuery::new(must)), n))
+    }
+}
+
+/// Whether the query reads as English: more English than Swedish stop words, or English
+/// lexicon terms and no Swedish stop word.
+fn is_english(words: &Words, lexicon: &Lexicon) -> bool {
+    let english_stops = words
+        .items
+        .iter()
+        .filter(|(_, _, s, e)| s.is_some() && e.is_none())
+        .count();
+    let swedish_stops = words
+        .items
+        .iter()
+        .filter(|(_, _, s, e)| s.is_none() && e.is_some())
+        .count();
+    english_stops > swedish_stops || (swedish_stops == 0 && lexicon.is_english_term(&words.exact()))
+}
+
+/// See the module docs.
+pub fn build(f: &Fields, lexicon: &Lexicon, raw: &str) -> Option<Box<dyn Query>> {
+    let text = super::clip(raw);
+    let words = Words::of(text);
+    let refs = legal::references(text);
+    let english = is_english(&words, lexicon);
+    let exact = words.exact();
+    let spans = lexicon.spans(&exact);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut phrase_terms = Vec::new();
+    let mut per_word: Vec<Option<Box<dyn Query>>> = Vec::with_capacity(words.items.len());
+    for (pos, word, sv, en) in &words.items {
+        if (!refs.is_empty() && part_of_reference(word)) || (sv.is_none() && en.is_none()) {
+            per_word.push(None);
+            continue;
+        }
+        // An English query weighs the English fields double, so English documents come first.
+        let clause = if english {
+            let q = word_clause(f, word, sv.as_deref(), en.as_deref());
+            let en_first = en.as_deref().map(|e| {
+                Box::new(BoostQuery::new(
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                        vec![
+                            term_query(f.title_en, e, 3.0),
+                            term_query(f.trail_en, e, 2.0),
+                            term_query(f.body_en, e, 1.0),
+                        ],
+                        0.3,
+                    )),
+                    2.0,
+                )) as Box<dyn Query>
+            });
+            match en_first {
+                Some(e) => Box::new(DisjunctionMaxQuery::with_tie_breaker(vec![q, e], 0.0))
+                    as Box<dyn Query>,
+                None => q,
+            }
+        } else {
+            word_clause(f, word, sv.as_deref(), en.as_deref())
+        };
+        per_word.push(Some(clause));
+        phrase_terms.push((*pos, Term::from_field_text(f.body_exact, word)));
+    }
+    // A lexicon phrase is one slot: the best of the words as typed and each alternative, the
+    // alternative scaled to the number of words it stands for.
+    for (start, len, alts) in &spans {
+        let typed: Vec<(Occur, Box<dyn Query>)> = per_word[*start..*start + *len]
+            .iter_mut()
+            .filter_map(|c| c.take())
+            .map(|c| (Occur::Should, c))
+            .collect();
+        let mut options: Vec<Box<dyn Query>> = Vec::new();
+        if !typed.is_empty() {
+            options.push(Box::new(BooleanQuery::new(typed)));
+        }
+        for alt in alts {
+            if let Some((q, n)) = phrase_clause(f, alt) {
+                // English queries keep their English documents first.
+                let weight = if english { 0.5 } else { 0.8 } * (*len as f32).max(1.0) / n as f32;
+                options.push(Box::new(BoostQuery::new(q, weight)));
+            }
+        }
+        if !options.is_empty() {
+            clauses.push((
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(options, 0.1)),
+            ));
+        }
+    }
+    clauses.extend(per_word.into_iter().flatten().map(|c| (Occur::Should, c)));
+    if phrase_terms.len() >= 2 {
+        let first = phrase_terms[0].0;
+        let terms = phrase_terms
+            .into_iter()
+            .map(|(p, t)| (p - first, t))
+            .collect();
+        let phrase = PhraseQuery::new_with_offset_and_slop(terms, 2);
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(phrase), 2.0)),
+        ));
+    }
+    let qualified = refs.iter().any(|r| r.contains('/'));
+    for key in refs {
+        // With a law named ("19 kap. LOU"), only that law's provision counts as the section itself.
+        let is_boost = if qualified && !key.contains('/') {
+            1.0
+        } else {
+            8.0
+        };
+        clauses.push((Occur::Should, term_query(f.refs_is, &key, is_boost)));
+        clauses.push((Occur::Should, term_query(f.refs_cited, &key, 1.5)));
+    }
+    if clauses.is_empty() {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}

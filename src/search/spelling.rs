@@ -1,0 +1,110 @@
+//! "Menade du …?": a query word the index does not know as typed is corrected against the
+//! index's own vocabulary and the search runs with the correction. A word typed without å/ä/ö
+//! is restored to the form the texts use (*overprovning* → *överprövning*); otherwise the most
+//! frequent term within edit distance 1 (2 for words of 8 letters or more) is taken. A word the
+//! index knows is never corrected.
+
+use crate::indexer::schema::Fields;
+use tantivy::query::FuzzyTermQuery;
+use tantivy::{Searcher, Term};
+
+/// Shortest word considered for correction.
+const MIN_CHARS: usize = 4;
+
+/// Whether `word` occurs in `field`.
+fn known(searcher: &Searcher, field: tantivy::schema::Field, word: &str) -> bool {
+    searcher
+        .doc_freq(&Term::from_field_text(field, word))
+        .is_ok_and(|n| n > 0)
+}
+
+/// The correction for one exact-form word, if it needs one and one exists.
+pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
+    let chars = word.chars().count();
+    // Restoring å/ä/ö works from three letters ("are" → "åre"); typos need four.
+    if chars < 3 || !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let folded: String = crate::analysis::tokens(&mut crate::analysis::folded(), word)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    if known(searcher, f.body_exact, word) {
+        return None;
+    }
+    let fold_known = known(searcher, f.fold, &folded);
+    let distance = if chars >= 8 { 2 } else { 1 };
+    let dfa = FuzzyTermQuery::new(Term::from_field_text(f.body_exact, word), distance, true)
+        .automaton()
+        .ok()?;
+    let mut best: Option<(usize, u64, String)> = None;
+    // A word typed without å/ä/ö ("overprovning") is restored to the form the texts use.
+    let mut restored: Option<(u64, String)> = None;
+    for seg in searcher.segment_readers() {
+        let Ok(inv) = seg.inverted_index(f.body_exact) else {
+            continue;
+        };
+        let Ok(mut stream) = inv.terms().search(&dfa).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            let df = stream.value().doc_freq as u64;
+            if crate::analysis::fold_swedish(term) == folded
+                && restored.as_ref().is_none_or(|(bdf, _)| df > *bdf)
+            {
+                restored = Some((df, term.to_string()));
+            }
+            let d = levenshtein(word, term);
+            let better = match &best {
+                None => true,
+                Some((bd, bdf, bt)) => {
+                    d < *bd || (d == *bd && (df > *bdf || (df == *bdf && term < bt.as_str())))
+                }
+            };
+            if better {
+                best = Some((d, df, term.to_string()));
+            }
+        }
+    }
+    if let Some((_, t)) = restored {
+        return Some(t);
+    }
+    if fold_known || chars < MIN_CHARS {
+        return None; // the folded field finds it, or the word is too short to guess at
+    }
+    best.map(|(_, _, t)| t)
+}
+
+/// Edit distance in characters (insert, delete, substitute, and swap of neighbours).
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2 = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn distances() {
+        assert_eq!(super::levenshtein("upphandlnig", "upphandling"), 1);
+        assert_eq!(super::levenshtein("partnrskap", "partnerskap"), 1);
+        assert_eq!(super::levenshtein("abc", "abc"), 0);
+    }
+}
