@@ -107,6 +107,11 @@ impl Dictionary {
         }
     }
 
+    /// Whether a (lower-case) word is in the word lists, as is or by its stem.
+    pub fn contains(&self, word: &str) -> bool {
+        self.known(&mut stemmer(), word)
+    }
+
     fn known(&self, stemmer: &mut TextAnalyzer, part: &str) -> bool {
         self.words.contains(part) || self.stems.contains(&stem_with(stemmer, part))
     }

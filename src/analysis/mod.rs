@@ -25,7 +25,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bump when any analyzer changes: the indexer then rebuilds the index by itself.
-pub const ANALYZER_VERSION: u32 = 6;
+pub const ANALYZER_VERSION: u32 = 7;
 
 pub const SV: &str = "sv";
 pub const EN: &str = "en";
@@ -42,6 +42,7 @@ pub fn sv() -> TextAnalyzer {
         .filter(SwedishFold)
         .filter(StopWordFilter::new(Language::Swedish).expect("Swedish stop words are built in"))
         .filter(Stemmer::new(Language::Swedish))
+        .filter(StemFix)
         .build()
 }
 
@@ -197,6 +198,63 @@ impl<T: TokenStream> TokenStream for SwedishFoldStream<'_, T> {
     }
 }
 
+/// Evens out Snowball Swedish where it gives one word two stems: the *-en*/*-na* adjective pair
+/// (*idéburen* → `idebur`, *idéburna* → `ideburn`) is brought to one stem.
+#[derive(Clone)]
+pub struct StemFix;
+
+/// Stem endings rewritten after stemming.
+const STEM_FIXES: &[(&str, &str)] = &[("burn", "bur")];
+
+impl TokenFilter for StemFix {
+    type Tokenizer<T: Tokenizer> = StemFixWrapper<T>;
+    fn transform<T: Tokenizer>(self, inner: T) -> StemFixWrapper<T> {
+        StemFixWrapper { inner }
+    }
+}
+
+#[derive(Clone)]
+pub struct StemFixWrapper<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StemFixWrapper<T> {
+    type TokenStream<'a> = StemFixStream<T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemFixStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+pub struct StemFixStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for StemFixStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let text = &mut self.tail.token_mut().text;
+        for (from, to) in STEM_FIXES {
+            if text.ends_with(from) && text.len() > from.len() + 2 {
+                let cut = text.len() - from.len();
+                text.truncate(cut);
+                text.push_str(to);
+                break;
+            }
+        }
+        true
+    }
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,8 +271,11 @@ mod tests {
     fn swedish() {
         check(sv(), "Upphandlingen", &["upphandling"]);
         check(sv(), "upphandlingar", &["upphandling"]);
-        check(sv(), "Idéburna", &["ideburn"]);
-        check(sv(), "ideburna", &["ideburn"]);
+        check(sv(), "Idéburna", &["idebur"]);
+        check(sv(), "ideburna", &["idebur"]);
+        check(sv(), "idéburen", &["idebur"]);
+        check(sv(), "reserverat", &["reserver"]);
+        check(sv(), "reserverade", &["reserver"]);
         check(sv(), "Överenskommelsen", &["överenskomm"]);
         check(exact(), "Hälsa Åtgärd é", &["hälsa", "åtgärd", "e"]);
         check(sv(), "och det att", &[]);

@@ -305,7 +305,13 @@ impl Engine {
 
     /// Builds the tantivy query for a user's text; `None` when nothing searchable is left.
     pub fn build_query(&self, raw: &str) -> Option<Box<dyn Query>> {
-        query::build(&self.fields, &self.lexicon, raw)
+        let searcher = self.reader.searcher();
+        let known = |w: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(self.fields.body_exact, w))
+                .is_ok_and(|n| n > 0)
+        };
+        query::build(&self.fields, &self.lexicon, raw, &known)
     }
 }
 

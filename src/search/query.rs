@@ -152,7 +152,12 @@ fn is_english(words: &Words, lexicon: &Lexicon) -> bool {
 }
 
 /// See the module docs.
-pub fn build(f: &Fields, lexicon: &Lexicon, raw: &str) -> Option<Box<dyn Query>> {
+pub fn build(
+    f: &Fields,
+    lexicon: &Lexicon,
+    raw: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<Box<dyn Query>> {
     let text = super::clip(raw);
     let words = Words::of(text);
     let refs = legal::references(text);
@@ -221,6 +226,28 @@ pub fn build(f: &Fields, lexicon: &Lexicon, raw: &str) -> Option<Box<dyn Query>>
         }
     }
     clauses.extend(per_word.into_iter().flatten().map(|c| (Occur::Should, c)));
+    // Two words that the texts write as one compound ("avtals spärr" → "avtalsspärr").
+    for pair in words.items.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if b.0 != a.0 + 1 || a.1.chars().count() < 3 || b.1.chars().count() < 3 {
+            continue;
+        }
+        let joined = [format!("{}{}", a.1, b.1), format!("{}s{}", a.1, b.1)]
+            .into_iter()
+            .find(|j| known(j));
+        if let Some(j) = joined {
+            let (s, e) = (
+                analysis::tokens(&mut analysis::sv(), &j),
+                analysis::tokens(&mut analysis::en(), &j),
+            );
+            let s = s.first().map(|(_, t)| t.clone());
+            let e = e.first().map(|(_, t)| t.clone());
+            clauses.push((
+                Occur::Should,
+                word_clause(f, &j, s.as_deref(), e.as_deref()),
+            ));
+        }
+    }
     if phrase_terms.len() >= 2 {
         let first = phrase_terms[0].0;
         let terms = phrase_terms
@@ -247,5 +274,23 @@ pub fn build(f: &Fields, lexicon: &Lexicon, raw: &str) -> Option<Box<dyn Query>>
     if clauses.is_empty() {
         return None;
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    let core: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+    if !english {
+        return Some(core);
+    }
+    // English documents first for English queries: a constant bonus for matching sections.
+    let english_docs = tantivy::query::ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.lang, "en"),
+            IndexRecordOption::Basic,
+        )),
+        ENGLISH_BONUS,
+    );
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Must, core),
+        (Occur::Should, Box::new(english_docs)),
+    ])))
 }
+
+/// Score added to English sections for a query that reads as English.
+const ENGLISH_BONUS: f32 = 12.0;

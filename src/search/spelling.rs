@@ -32,8 +32,13 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
     if known(searcher, f.body_exact, word) {
         return None;
     }
+    // A Swedish word or a compound of Swedish words is found through the parts field.
+    let dictionary = crate::analysis::compound::dictionary();
+    let swedish = dictionary.contains(word);
+    let compound = dictionary.split(word).is_some();
     let fold_known = known(searcher, f.fold, &folded);
-    let distance = if chars >= 8 { 2 } else { 1 };
+    // A word that splits into known parts is only corrected when one letter is off.
+    let distance = if chars >= 8 && !compound { 2 } else { 1 };
     let dfa = FuzzyTermQuery::new(Term::from_field_text(f.body_exact, word), distance, true)
         .automaton()
         .ok()?;
@@ -72,7 +77,7 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
     if let Some((_, t)) = restored {
         return Some(t);
     }
-    if fold_known || chars < MIN_CHARS {
+    if fold_known || swedish || chars < MIN_CHARS {
         return None; // the folded field finds it, or the word is too short to guess at
     }
     best.map(|(_, _, t)| t)
