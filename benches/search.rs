@@ -29,11 +29,18 @@ fn engine() -> (tempfile::TempDir, Engine) {
     let dir = tempfile::tempdir().expect("tempdir");
     let corpus = dir.path().join("corpus");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for root in [repo.join("corpus"), repo.join("../shared/realdata/statutes_markdown")] {
+    for root in [
+        repo.join("corpus"),
+        repo.join("../shared/realdata/statutes_markdown"),
+    ] {
         if !root.is_dir() {
             continue;
         }
-        let target = if root.ends_with("corpus") { corpus.clone() } else { corpus.join("lagar") };
+        let target = if root.ends_with("corpus") {
+            corpus.clone()
+        } else {
+            corpus.join("lagar")
+        };
         for e in walkdir::WalkDir::new(&root).into_iter().flatten() {
             let to = target.join(e.path().strip_prefix(&root).expect("under root"));
             if e.file_type().is_dir() {
@@ -44,7 +51,8 @@ fn engine() -> (tempfile::TempDir, Engine) {
             }
         }
     }
-    let mut opts = vagvisare::indexer::Options::new(&corpus, dir.path().join("index")).expect("options");
+    let mut opts =
+        vagvisare::indexer::Options::new(&corpus, dir.path().join("index")).expect("options");
     opts.worker_exe = env!("CARGO_BIN_EXE_vagvisare").into();
     vagvisare::indexer::run(&opts, |_| {}).expect("index");
     let engine = Engine::open(&dir.path().join("index")).expect("open");
@@ -84,8 +92,12 @@ fn bench(c: &mut Criterion) {
             engine.search(&SearchRequest::new(QUERIES[i], 10))
         })
     });
-    c.bench_function("search/typo-corrected", |b| b.iter(|| engine.search(&SearchRequest::new("upphandlnig av sociala tjänster", 10))));
-    c.bench_function("search/legal-reference", |b| b.iter(|| engine.search(&SearchRequest::new("4 kap. 18 § LOU", 10))));
+    c.bench_function("search/typo-corrected", |b| {
+        b.iter(|| engine.search(&SearchRequest::new("upphandlnig av sociala tjänster", 10)))
+    });
+    c.bench_function("search/legal-reference", |b| {
+        b.iter(|| engine.search(&SearchRequest::new("4 kap. 18 § LOU", 10)))
+    });
 }
 
 criterion_group! {
