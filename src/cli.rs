@@ -20,6 +20,9 @@ use std::time::Duration;
     about = "Vägvisare: sök i vägledning om upphandling, IOP och reserverade kontrakt"
 )]
 struct Cli {
+    /// Log format on stderr: `text` or `json` (one JSON object per line).
+    #[arg(long, global = true, default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,6 +61,9 @@ enum Command {
         limits: LimitArgs,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Re-index when files in the corpus change (checked every 2 s, debounced).
+        #[arg(long)]
+        watch: bool,
     },
     /// Validate documents' metadata and the curated data.
     Check {
@@ -117,7 +123,7 @@ impl LimitArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse_from(search_args_first(std::env::args_os().collect()));
     if !matches!(cli.command, Command::ExtractWorker { .. }) {
-        init_logging();
+        init_logging(cli.log_format == "json");
     }
     match run(cli) {
         Ok(code) => code,
@@ -161,14 +167,18 @@ fn search_args_first(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     flags
 }
 
-fn init_logging() {
+fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("vagvisare=info,warn"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -197,9 +207,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             other => other,
         },
-        Command::Serve { dirs, limits, addr } => {
+        Command::Serve {
+            dirs,
+            limits,
+            addr,
+            watch,
+        } => {
             let opts = index_options(&dirs, &limits)?;
-            serve(&opts, &addr)
+            serve(&opts, &addr, watch)
         }
         Command::Check { corpus } => check(&corpus),
         Command::ExtractWorker {
@@ -288,22 +303,74 @@ fn plain_snippet(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn serve(opts: &Options, addr: &str) -> Result<ExitCode> {
+fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
     if indexer::is_stale(&opts.corpus, &opts.index) {
         eprintln!(
             "vagvisare: building the index from {} …",
             opts.corpus.display()
         );
-        run_index(opts)?;
+        match run_index(opts) {
+            Ok(_) => {}
+            // Another process is writing: serve what is there if anything usable is.
+            Err(IndexError::Store(crate::store::StoreError::Locked(dir)))
+                if Engine::open(&opts.index).is_ok() =>
+            {
+                eprintln!(
+                    "vagvisare: {} is being updated by another process; serving the current index",
+                    dir.display()
+                );
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     let engine = Engine::open(&opts.index)?;
     let state = crate::server::AppState::new(engine, opts.index.clone());
+    if watch {
+        watch_corpus(opts.clone());
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     rt.block_on(crate::server::serve(state, addr))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `serve --watch`: a background thread that re-indexes when the corpus changes. A change must
+/// hold still for one more check (2 s) before the run starts, so a file being copied is read whole.
+fn watch_corpus(opts: Options) {
+    std::thread::spawn(move || {
+        let mut previous = None;
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            let snapshot = corpus_snapshot(&opts.corpus);
+            let settled = previous.as_ref() == Some(&snapshot);
+            previous = Some(snapshot);
+            if settled && indexer::is_stale(&opts.corpus, &opts.index) {
+                match indexer::run(&opts, |s| {
+                    tracing::warn!("{}: skipped: {}", s.path, s.reason)
+                }) {
+                    Ok(report) => tracing::info!("watch: {report}"),
+                    Err(e) => tracing::warn!("watch: indexing failed: {e}"),
+                }
+            }
+        }
+    });
+}
+
+/// Every corpus file with its size and modification time: equal snapshots two checks apart mean
+/// nothing is being written.
+fn corpus_snapshot(corpus: &std::path::Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    walkdir::WalkDir::new(corpus)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((e.path().to_path_buf(), m.len(), m.modified().ok()))
+        })
+        .collect()
 }
 
 fn check(corpus: &std::path::Path) -> Result<ExitCode> {

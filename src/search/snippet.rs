@@ -101,3 +101,18 @@ mod tests {
         assert!(l.ends_with('…'));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text becomes a snippet with no markup of its own and cut on a character boundary.
+        #[test]
+        fn lead_is_inert(text in "\\PC{0,600}") {
+            let html = super::lead(&text);
+            prop_assert!(!html.contains('<') && !html.contains('>'));
+            prop_assert!(html.chars().count() <= super::SNIPPET_CHARS * 6 + 2);
+        }
+    }
+}

@@ -62,6 +62,13 @@ impl AppState {
 
 pub type Shared = Arc<AppState>;
 
+/// Most requests handled at once; more get a clean 503 instead of queueing without bound.
+pub const MAX_CONCURRENT_REQUESTS: usize = 64;
+/// Largest request body accepted (the API takes small JSON bodies only).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Time a client gets to send its request headers (slow-loris protection).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The router with every route and the protective layers.
 pub fn app(state: Shared) -> Router {
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -70,6 +77,8 @@ pub fn app(state: Shared) -> Router {
         .route("/dok/{*path}", get(pages::document_page))
         .route("/api/search", get(api_search))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/status", get(status))
         .route("/kort", get(curated_pages::cards_page))
         .route("/kort/{id}", get(curated_pages::card_page))
         .route("/iop", get(curated_pages::iop_form))
@@ -83,6 +92,9 @@ pub fn app(state: Shared) -> Router {
         .route("/static/{file}", get(pages::static_file))
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             pages::error_response(StatusCode::INTERNAL_SERVER_ERROR)
         }))
@@ -90,6 +102,21 @@ pub fn app(state: Shared) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(10),
         ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(
+                    |_: tower::BoxError| async {
+                        pages::error_page(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "Tjänsten är hårt belastad",
+                            "Försök igen om en liten stund.",
+                        )
+                    },
+                ))
+                .load_shed()
+                .concurrency_limit(MAX_CONCURRENT_REQUESTS),
+        )
+        .layer(axum::middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
@@ -102,11 +129,69 @@ pub fn app(state: Shared) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
 }
 
+/// Logs every request with an id, its path (never the query string: people search for sensitive
+/// things), status and time, and returns the id in `x-request-id`.
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let mut resp = next.run(req).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(request_id = id, %method, path = %path, status = resp.status().as_u16(), ms = format!("{ms:.2}"), "request");
+    if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    resp
+}
+
+/// Alive: the process answers.
 async fn healthz(State(state): State<Shared>) -> Response {
     let n = state.engine.load().num_sections();
     (StatusCode::OK, format!("ok: {n} sections\n")).into_response()
+}
+
+/// Ready: an index is open and answers a query.
+async fn readyz(State(state): State<Shared>) -> Response {
+    let engine = state.engine.load_full();
+    let ok = tokio::task::spawn_blocking(move || engine.reader.searcher().num_docs() > 0)
+        .await
+        .unwrap_or(false);
+    if ok {
+        (StatusCode::OK, "ready\n").into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no documents in the index\n",
+        )
+            .into_response()
+    }
+}
+
+/// The index being served: generation, sections, cards and the time of its last commit.
+async fn status(State(state): State<Shared>) -> Response {
+    let engine = state.engine.load_full();
+    let meta = state.index_dir.join(&engine.generation).join("meta.json");
+    let committed = std::fs::metadata(&meta)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs());
+    Json(serde_json::json!({
+        "generation": engine.generation,
+        "sections": engine.num_sections(),
+        "cards": engine.curated.cards.len(),
+        "last_commit_unix": committed,
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+    .into_response()
 }
 
 /// Runs a search off the async threads.
@@ -170,7 +255,10 @@ async fn api_search(
 
 /// Binds `addr` and serves until Ctrl-C or SIGTERM, switching to new index generations as
 /// `vagvisare index` produces them (commits inside a generation are picked up by the reader).
+/// Connections are served by hyper directly, with a header-read timeout (axum's own `serve`
+/// has none, so slow clients could hold connections open for ever), and drained on shutdown.
 pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
@@ -185,9 +273,38 @@ pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
             let _ = tokio::task::spawn_blocking(move || s.refresh()).await;
         }
     });
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = match accepted {
+                    Ok(x) => x,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_READ_TIMEOUT)
+                    .serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("connections still open after 10 s; closing"),
+    }
     Ok(())
 }
 

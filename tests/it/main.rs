@@ -14,8 +14,10 @@ mod cli;
 mod corpus;
 mod curated;
 mod ingest;
+mod properties;
 mod realdata;
 mod relevance;
+mod reliability;
 mod server;
 
 use std::path::{Path, PathBuf};
