@@ -77,6 +77,10 @@ enum Command {
         max_file_mb: u64,
         #[arg(long, default_value_t = 5120)]
         max_html_kb: u64,
+        #[arg(long, default_value_t = 1000)]
+        max_html_depth: usize,
+        #[arg(long, default_value_t = 8192)]
+        max_text_kb: usize,
     },
 }
 
@@ -102,6 +106,12 @@ struct LimitArgs {
     /// Memory limit of the extraction process, in MB.
     #[arg(long, default_value_t = 1536)]
     worker_memory_mb: u64,
+    /// Deepest element nesting accepted in an HTML file.
+    #[arg(long, default_value_t = 1000)]
+    max_html_depth: usize,
+    /// Extracted text kept per file, in MB (the rest is cut, with a note).
+    #[arg(long, default_value_t = 8)]
+    max_text_mb: usize,
     /// Extraction threads (default: number of cores, at most 4).
     #[arg(long)]
     jobs: Option<usize>,
@@ -114,7 +124,8 @@ impl LimitArgs {
             max_html_bytes: self.max_html_kb * 1024,
             timeout: Duration::from_secs(self.timeout_secs.max(1)),
             worker_memory_bytes: self.worker_memory_mb * 1024 * 1024,
-            ..Limits::default()
+            max_html_depth: self.max_html_depth,
+            max_text_bytes: self.max_text_mb * 1024 * 1024,
         }
     }
 }
@@ -220,10 +231,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::ExtractWorker {
             max_file_mb,
             max_html_kb,
+            max_html_depth,
+            max_text_kb,
         } => {
             let limits = Limits {
                 max_file_bytes: max_file_mb * 1024 * 1024,
                 max_html_bytes: max_html_kb * 1024,
+                max_html_depth,
+                max_text_bytes: max_text_kb * 1024,
                 ..Limits::default()
             };
             crate::ingest::worker::serve_requests(limits).context("extraction worker")?;

@@ -196,6 +196,9 @@ pub struct Document {
     pub lang: Lang,
     pub meta: Meta,
     pub sections: Vec<Section>,
+    /// Things ingest did to the file that the user should hear about (e.g. text cut at a limit).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 impl Document {

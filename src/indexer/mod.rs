@@ -356,6 +356,9 @@ pub fn run(
             writer.delete_term(Term::from_field_text(fields.path, file.rel.as_str()));
             match result {
                 Ok(doc) => {
+                    for note in &doc.notes {
+                        bar.suspend(|| eprintln!("vagvisare: {}: note: {note}", file.rel));
+                    }
                     for tdoc in to_tantivy(&doc, &fields) {
                         if let Err(e) = writer.add_document(tdoc) {
                             tracing::error!("{}: could not add to the index: {e}", file.rel);

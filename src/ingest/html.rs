@@ -58,6 +58,53 @@ pub fn decode(bytes: &[u8]) -> String {
     decode_plain(bytes)
 }
 
+/// Elements that never nest content (void elements) or whose end tag may be left out; they do
+/// not count towards nesting depth.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead",
+    "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
+];
+
+/// The deepest element nesting in raw HTML bytes, by a cheap scan of start and end tags (no
+/// parsing): used to refuse pages that would make the parser take minutes.
+pub fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let closing = bytes.get(i + 1) == Some(&b'/');
+        let start = if closing { i + 2 } else { i + 1 };
+        let mut end = start;
+        while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        if end == start {
+            i += 1;
+            continue;
+        }
+        let name = String::from_utf8_lossy(&bytes[start..end]).to_ascii_lowercase();
+        let close = bytes[end..]
+            .iter()
+            .position(|b| *b == b'>')
+            .map_or(bytes.len(), |p| end + p);
+        let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
+        if !NOT_NESTING.contains(&name.as_str()) && !self_closing {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        i = close + 1;
+    }
+    max
+}
+
 /// Decodes bytes that carry no markup: BOM, strict UTF-8, else detection with a Swedish hint.
 pub fn decode_plain(bytes: &[u8]) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
@@ -269,6 +316,7 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
         lang: Lang::Sv,
         meta,
         sections,
+        notes: Vec::new(),
     })
 }
 
@@ -347,6 +395,16 @@ fn read_meta(html: &Html) -> Meta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn depth() {
+        assert_eq!(
+            nesting_depth(b"<html><body><div><p>a<p>b<br></div></body></html>"),
+            3
+        );
+        assert_eq!(nesting_depth("<div>".repeat(5000).as_bytes()), 5000);
+        assert_eq!(nesting_depth("<ul><li>x".repeat(10).as_bytes()), 10);
+    }
 
     #[test]
     fn windows_1252_without_declaration() {

@@ -38,6 +38,7 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
         lang: Lang::Sv,
         meta,
         sections: outline.sections,
+        notes: Vec::new(),
     })
 }
 

@@ -42,6 +42,8 @@ pub enum IngestError {
     Crashed(String),
     #[error("timed out after {0} s")]
     Timeout(u64),
+    #[error("HTML nested too deeply ({depth} levels, limit {limit})")]
+    TooDeep { depth: usize, limit: usize },
 }
 
 /// Limits applied to every file; all configurable from the command line.
@@ -57,6 +59,8 @@ pub struct Limits {
     pub timeout: Duration,
     /// Address-space limit of the extraction worker (bytes).
     pub worker_memory_bytes: u64,
+    /// Deepest element nesting an HTML file may have (html5ever is quadratic in depth).
+    pub max_html_depth: usize,
 }
 
 impl Default for Limits {
@@ -67,6 +71,7 @@ impl Default for Limits {
             max_text_bytes: 8 * 1024 * 1024,
             timeout: Duration::from_secs(30),
             worker_memory_bytes: 1536 * 1024 * 1024,
+            max_html_depth: 1000,
         }
     }
 }
@@ -141,6 +146,13 @@ pub fn extract_in_process(file: &SourceFile, limits: &Limits) -> Result<Document
                     limit: limits.max_html_bytes,
                 });
             }
+            let depth = html::nesting_depth(&bytes);
+            if depth > limits.max_html_depth {
+                return Err(IngestError::TooDeep {
+                    depth,
+                    limit: limits.max_html_depth,
+                });
+            }
             html::parse(&file.rel, &bytes)
         }
         Kind::Pdf => pdf::parse(&file.rel, &file.abs, &bytes),
@@ -195,6 +207,7 @@ pub fn read_limited(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError
 /// drops empty sections, caps total text length and decides the language when no metadata did.
 pub fn finish(mut doc: Document, limits: &Limits) -> Document {
     let mut budget = limits.max_text_bytes;
+    let total: usize = doc.sections.iter().map(|s| s.text.len()).sum();
     doc.title = clean_line(&doc.title);
     for s in &mut doc.sections {
         s.text = normalize_text(&s.text);
@@ -212,6 +225,12 @@ pub fn finish(mut doc: Document, limits: &Limits) -> Document {
         for t in &mut s.trail {
             *t = clean_line(t);
         }
+    }
+    if total > limits.max_text_bytes {
+        doc.notes.push(format!(
+            "text cut at {} bytes of {total}",
+            limits.max_text_bytes
+        ));
     }
     doc.sections
         .retain(|s| !s.text.trim().is_empty() || s.heading.is_some());

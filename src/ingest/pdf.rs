@@ -68,6 +68,7 @@ pub fn parse(path: &RelPath, abs: &Path, bytes: &[u8]) -> Result<Document, Inges
         lang: Lang::Sv,
         meta: Meta::default(),
         sections,
+        notes: Vec::new(),
     })
 }
 

@@ -51,5 +51,6 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
         lang: Lang::Sv,
         meta: Meta::default(),
         sections,
+        notes: Vec::new(),
     })
 }

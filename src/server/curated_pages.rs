@@ -84,9 +84,40 @@ fn card_links(engine: &Engine, ids: &[String]) -> Vec<LinkView> {
 
 /// Card details are Markdown written by editors; raw HTML in them is shown as text.
 pub fn render_markdown(md: &str) -> String {
+    use pulldown_cmark::{CowStr, Tag};
     use pulldown_cmark::{Event, Parser, html};
+    let safe = |url: &str| {
+        let lower = url.trim().to_ascii_lowercase();
+        let scheme = lower.split_once(':').map(|(s, _)| s.to_string());
+        match scheme {
+            Some(s) if !s.contains('/') => ["http", "https", "mailto"].contains(&s.as_str()),
+            _ => true, // relative links and anchors
+        }
+    };
     let events = Parser::new_ext(md, crate::ingest::markdown::options()).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from("#"),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::from("#"),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut out = String::new();

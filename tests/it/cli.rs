@@ -263,3 +263,58 @@ fn check_reports_bad_front_matter() {
         "{out}"
     );
 }
+
+#[test]
+fn limits_are_reported_per_file() {
+    let sb = Sandbox::new();
+    sb.write(
+        "djup.html",
+        format!(
+            "<html><body>{}text{}</body></html>",
+            "<div>".repeat(3000),
+            "</div>".repeat(3000)
+        )
+        .as_bytes(),
+    );
+    sb.write(
+        "lang.md",
+        format!("# Lång\n\n{}", "ord ".repeat(400_000)).as_bytes(),
+    );
+    let o = run(&[
+        "index",
+        "--corpus",
+        s(&sb.corpus()),
+        "--index",
+        s(&sb.index()),
+        "--max-text-mb",
+        "1",
+        "--max-file-mb",
+        "1",
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("djup.html: skipped: HTML nested too deeply (3002 levels, limit 1000)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("lang.md: skipped: file is too large")
+            || err.contains("lang.md: note: text cut"),
+        "{err}"
+    );
+    let o = run(&[
+        "index",
+        "--corpus",
+        s(&sb.corpus()),
+        "--index",
+        s(&sb.index()),
+        "--rebuild",
+        "--max-text-mb",
+        "1",
+    ]);
+    assert!(
+        stderr(&o).contains("lang.md: note: text cut at 1048576 bytes"),
+        "{}",
+        stderr(&o)
+    );
+}

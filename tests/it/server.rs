@@ -361,3 +361,64 @@ async fn curated_pages_work_without_javascript() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// Hostile content in a document and a card renders inert on every page.
+#[tokio::test]
+async fn hostile_content_renders_inert() {
+    let sb = Sandbox::new();
+    let payload = r#"<script>alert(1)</script> "><img src=x onerror=alert(1)> javascript:alert(1)"#;
+    sb.write(
+        "elak.md",
+        format!("---\ntitle: '{p}'\nsummary: '{p}'\nsources: [\"javascript:alert(1)\"]\n---\n# {p}\n\n## {p} rubrik\n\nText {p} om giftbomber.\n", p = payload.replace('\'', "''")).as_bytes(),
+    );
+    sb.write(
+        "kort/elakt.toml",
+        "id = \"elakt\"\ntitle = \"<script>alert(1)</script> giftbomber?\"\nanswer = \"<img src=x onerror=alert(1)> svar om giftbomber\"\ndetails = \"[klicka](javascript:alert(1)) <script>alert(2)</script>\"\nlegal_basis = [\"<b>LOU</b>\"]\nsee = [\"elak.md\"]\naudience = [\"procurer\"]\ntopics = [\"upphandling\"]\ntriggers = [\"giftbomber\"]\nreviewed = 2026-11-01\n".as_bytes(),
+    );
+    sb.index_run();
+    let st = state(&sb);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    for uri in [
+        "/?q=giftbomber",
+        &format!("/?q={}", enc(payload)),
+        "/dok/elak.md",
+        "/kort/elakt",
+        "/kort",
+        "/api/search?q=giftbomber",
+    ] {
+        let (status, _, body) = get(&st, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        if uri.starts_with("/api") {
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert!(
+                !v["hits"][0]["snippet"].as_str().unwrap().contains("<img"),
+                "{uri}"
+            );
+            continue;
+        }
+        let html = scraper::Html::parse_document(&body);
+        for script in html.select(&sel("script")) {
+            assert_eq!(
+                script.value().attr("src"),
+                Some("/static/enhance.js"),
+                "{uri}: inline script"
+            );
+        }
+        for el in html.select(&sel("*")) {
+            for (name, value) in el.value().attrs() {
+                assert!(
+                    !name.starts_with("on"),
+                    "{uri}: event handler attribute {name}"
+                );
+                assert!(
+                    !value.trim().to_ascii_lowercase().starts_with("javascript:"),
+                    "{uri}: javascript: URL in {name}"
+                );
+            }
+        }
+        assert!(
+            html.select(&sel("img")).next().is_none(),
+            "{uri}: injected image"
+        );
+    }
+}
