@@ -318,3 +318,14 @@ fn limits_are_reported_per_file() {
         stderr(&o)
     );
 }
+
+#[test]
+fn symlinks_out_of_the_corpus_are_not_followed() {
+    let sb = Sandbox::new();
+    let outside = sb.dir.path().join("hemlig.md");
+    std::fs::write(&outside, "# Hemlig\n\nLösenordet är zebrakatt.").unwrap();
+    std::os::unix::fs::symlink(&outside, sb.corpus().join("lank.md")).unwrap();
+    std::os::unix::fs::symlink(sb.dir.path(), sb.corpus().join("mapplank")).unwrap();
+    sb.index_run();
+    assert_eq!(sb.search_json("zebrakatt")["total"], 0);
+}
