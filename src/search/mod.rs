@@ -315,6 +315,11 @@ impl Engine {
     }
 }
 
+/// HTML-escapes text (for pages that build HTML around marked words).
+pub fn escape_html(s: &str) -> String {
+    snippet::escape(s)
+}
+
 /// Most sections of one document among the leading hits.
 pub const MAX_PER_DOCUMENT: usize = 2;
 

@@ -505,3 +505,143 @@ pub async fn thresholds_api(
         Err(e) => (StatusCode::BAD_REQUEST, Json(ApiError { error: e })).into_response(),
     }
 }
+
+/// One entry of "what changed": a document or a card by its review date.
+pub struct Change {
+    pub date: String,
+    pub title: String,
+    pub url: String,
+    pub kind: &'static str,
+    pub id: String,
+}
+
+/// Documents and cards, newest review first.
+fn changes(engine: &Engine) -> Vec<Change> {
+    let mut out = Vec::new();
+    let searcher = engine.reader.searcher();
+    let f = &engine.fields;
+    let mut seen = std::collections::HashSet::new();
+    let n = searcher.num_docs() as usize;
+    let all = searcher
+        .search(
+            &tantivy::query::AllQuery,
+            &TopDocs::with_limit(n.max(1)).order_by_score(),
+        )
+        .unwrap_or_default();
+    for (_, addr) in all {
+        let Ok(d) = searcher.doc::<TantivyDocument>(addr) else {
+            continue;
+        };
+        let text = |field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        if text(f.kind).as_deref() == Some("card") {
+            continue;
+        }
+        let Some(path) = text(f.path) else { continue };
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let meta: crate::document::Meta = text(f.meta)
+            .and_then(|m| serde_json::from_str(&m).ok())
+            .unwrap_or_default();
+        if let Some(date) = meta
+            .reviewed
+            .filter(|r| crate::check::parse_date(r).is_some())
+        {
+            out.push(Change {
+                date: date[..10].to_string(),
+                title: text(f.title).unwrap_or_else(|| path.clone()),
+                url: format!("/dok/{}", path_url(&path)),
+                kind: "dokument",
+                id: format!("dok:{path}"),
+            });
+        }
+    }
+    let today = crate::check::today_string();
+    for c in engine.curated.cards.iter().filter(|c| c.is_current(&today)) {
+        if let Some(date) = c
+            .reviewed
+            .as_ref()
+            .filter(|r| crate::check::parse_date(r).is_some())
+        {
+            out.push(Change {
+                date: date[..10].to_string(),
+                title: c.title.clone(),
+                url: format!("/kort/{}", c.id),
+                kind: "svarskort",
+                id: format!("kort:{}", c.id),
+            });
+        }
+    }
+    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+    out.truncate(200);
+    out
+}
+
+#[derive(Template)]
+#[template(path = "changes.html")]
+struct ChangesPage {
+    changes: Vec<Change>,
+}
+
+pub async fn changes_page(State(state): State<Shared>) -> Response {
+    let engine = state.engine.load_full();
+    let list = tokio::task::spawn_blocking(move || changes(&engine))
+        .await
+        .unwrap_or_default();
+    render(&ChangesPage { changes: list })
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The same list as an Atom feed.
+pub async fn changes_feed(State(state): State<Shared>) -> Response {
+    let engine = state.engine.load_full();
+    let list = tokio::task::spawn_blocking(move || changes(&engine))
+        .await
+        .unwrap_or_default();
+    let updated = list
+        .first()
+        .map_or_else(crate::check::today_string, |c| c.date.clone());
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"sv\">\n",
+    );
+    xml.push_str("  <title>Vägvisare – nytt och ändrat</title>\n  <id>urn:vagvisare:nytt</id>\n  <link rel=\"self\" href=\"/nytt.atom\"/>\n  <link href=\"/nytt\"/>\n");
+    xml.push_str(&format!(
+        "  <updated>{updated}T00:00:00Z</updated>\n  <author><name>Vägvisare</name></author>\n"
+    ));
+    for c in &list {
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <id>urn:vagvisare:{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{} granskad {}</summary>\n  </entry>\n",
+            xml_escape(&c.title),
+            xml_escape(&c.id),
+            xml_escape(&c.url),
+            c.date,
+            c.kind,
+            c.date
+        ));
+    }
+    xml.push_str("</feed>\n");
+    let mut resp = xml.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+    );
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct AccessibilityPage;
+
+pub async fn accessibility_page() -> Response {
+    render(&AccessibilityPage)
+}

@@ -69,6 +69,15 @@ pub fn path_url(path: &str) -> String {
     percent_encoding::utf8_percent_encode(path, SET).to_string()
 }
 
+fn audience_label(a: &str) -> &str {
+    match a {
+        "procurer" => "upphandlare",
+        "organisation" => "idéburna organisationer och sociala företag",
+        "facilitator" => "processledare",
+        other => other,
+    }
+}
+
 fn kind_label(kind: &str) -> String {
     match kind {
         "markdown" => Kind::Markdown.label(),
@@ -107,6 +116,7 @@ pub async fn search_page(
         next_page: None,
     };
     if !query.is_empty() {
+        let query_for_links = query.clone();
         let mut req = SearchRequest::new(query, PAGE_SIZE);
         req.offset = (page - 1) * PAGE_SIZE;
         let res = run_search(&state, req).await;
@@ -118,11 +128,19 @@ pub async fn search_page(
             .hits
             .into_iter()
             .map(|h| HitView {
-                url: if h.anchor.is_empty() {
-                    format!("/dok/{}", path_url(&h.path))
-                } else {
-                    format!("/dok/{}#{}", path_url(&h.path), h.anchor)
-                },
+                url: format!(
+                    "/dok/{}?q={}{}",
+                    path_url(&h.path),
+                    percent_encoding::utf8_percent_encode(
+                        &query_for_links,
+                        percent_encoding::NON_ALPHANUMERIC
+                    ),
+                    if h.anchor.is_empty() {
+                        String::new()
+                    } else {
+                        format!("#{}", h.anchor)
+                    }
+                ),
                 title: h.title,
                 section: h.section,
                 snippet: h.snippet,
@@ -161,10 +179,14 @@ struct DocumentPage {
     reviewed: Option<String>,
     sources: Vec<String>,
     sections: Vec<SectionView>,
+    audience: Vec<String>,
+    cards: Vec<(String, String)>,
+    query: String,
+    toc: Vec<(String, String)>,
 }
 
-/// Splits stored section text into paragraphs and bullet lists.
-fn blocks(text: &str) -> Vec<Block> {
+/// Splits stored section text into paragraphs and bullet lists (as HTML, query words marked).
+fn blocks(text: &str, stems: &std::collections::HashSet<String>) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     for para in text.split("\n\n") {
         let para = para.trim();
@@ -172,7 +194,10 @@ fn blocks(text: &str) -> Vec<Block> {
             continue;
         }
         if let Some(item) = para.strip_prefix("• ") {
-            let item = item.split_whitespace().collect::<Vec<_>>().join(" ");
+            let item = highlight(
+                &item.split_whitespace().collect::<Vec<_>>().join(" "),
+                stems,
+            );
             match out.last_mut() {
                 Some(b) if b.list => b.items.push(item),
                 _ => out.push(Block {
@@ -184,7 +209,10 @@ fn blocks(text: &str) -> Vec<Block> {
         } else {
             out.push(Block {
                 list: false,
-                text: para.split_whitespace().collect::<Vec<_>>().join(" "),
+                text: highlight(
+                    &para.split_whitespace().collect::<Vec<_>>().join(" "),
+                    stems,
+                ),
                 items: vec![],
             });
         }
@@ -192,7 +220,59 @@ fn blocks(text: &str) -> Vec<Block> {
     out
 }
 
-pub async fn document_page(State(state): State<Shared>, Path(raw): Path<String>) -> Response {
+/// Wraps the words of `text` whose Swedish or English stem is in `stems` in `<mark>`; everything
+/// else is escaped. Returns ready HTML.
+pub fn highlight(text: &str, stems: &std::collections::HashSet<String>) -> String {
+    use tantivy::tokenizer::TokenStream;
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    if !stems.is_empty() {
+        for mut analyzer in [crate::analysis::sv(), crate::analysis::en()] {
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                if stems.contains(&t.text) {
+                    marks.push((t.offset_from, t.offset_to));
+                }
+            }
+        }
+    }
+    marks.sort_unstable();
+    marks.dedup();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    for (from, to) in marks {
+        if from < last || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+            continue;
+        }
+        out.push_str(&crate::search::escape_html(&text[last..from]));
+        out.push_str("<mark>");
+        out.push_str(&crate::search::escape_html(&text[from..to]));
+        out.push_str("</mark>");
+        last = to;
+    }
+    out.push_str(&crate::search::escape_html(&text[last..]));
+    out
+}
+
+/// Stems of a query in both languages, for highlighting.
+fn query_stems(q: &str) -> std::collections::HashSet<String> {
+    let mut set = std::collections::HashSet::new();
+    for mut a in [crate::analysis::sv(), crate::analysis::en()] {
+        set.extend(
+            crate::analysis::tokens(&mut a, crate::search::clip(q))
+                .into_iter()
+                .map(|(_, t)| t),
+        );
+    }
+    set
+}
+
+pub async fn document_page(
+    State(state): State<Shared>,
+    Path(raw): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let stems = query_stems(params.get("q").map(String::as_str).unwrap_or(""));
     let Some(path) = RelPath::parse(&raw) else {
         return error_page(
             StatusCode::NOT_FOUND,
@@ -228,7 +308,7 @@ pub async fn document_page(State(state): State<Shared>, Path(raw): Path<String>)
             .unwrap_or_default();
         let lang = text(first, f.lang).unwrap_or_else(|| "sv".into());
         let body_f = if lang == "en" { f.body_en } else { f.body_sv };
-        let sections = docs
+        let sections: Vec<SectionView> = docs
             .iter()
             .map(|d| {
                 let level = d.get_first(f.level).and_then(|v| v.as_u64()).unwrap_or(0) as u8;
@@ -236,7 +316,7 @@ pub async fn document_page(State(state): State<Shared>, Path(raw): Path<String>)
                     heading: text(d, f.heading),
                     level: level.clamp(2, 6),
                     anchor: text(d, f.anchor).unwrap_or_default(),
-                    blocks: blocks(&text(d, body_f).unwrap_or_default()),
+                    blocks: blocks(&text(d, body_f).unwrap_or_default(), &stems),
                 }
             })
             .filter(|s| s.heading.is_some() || !s.blocks.is_empty())
@@ -250,6 +330,28 @@ pub async fn document_page(State(state): State<Shared>, Path(raw): Path<String>)
             legal_refs: meta.legal_refs,
             reviewed: meta.reviewed,
             sources: meta.sources,
+            audience: meta
+                .audience
+                .iter()
+                .map(|a| audience_label(a).to_string())
+                .collect(),
+            cards: engine
+                .curated
+                .cards
+                .iter()
+                .filter(|c| {
+                    c.see
+                        .iter()
+                        .any(|l| l.split('#').next() == Some(path.as_str()))
+                })
+                .map(|c| (c.id.clone(), c.title.clone()))
+                .collect(),
+            query: params.get("q").cloned().unwrap_or_default(),
+            toc: sections
+                .iter()
+                .filter(|s: &&SectionView| s.level <= 3)
+                .filter_map(|s| s.heading.clone().map(|h| (s.anchor.clone(), h)))
+                .collect(),
             sections,
         })
     })

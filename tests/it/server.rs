@@ -133,7 +133,23 @@ async fn pages_render_and_link_to_sections() {
         .attr("href")
         .unwrap()
         .to_string();
-    assert_eq!(link, "/dok/iop-grunder.md#overenskommelsen-i-are");
+    assert_eq!(
+        link,
+        "/dok/iop-grunder.md?q=%C3%B6verenskommelsen%20%3Cb%3E#overenskommelsen-i-are"
+    );
+    let (status, _, body) = get(&st, link.split('#').next().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = scraper::Html::parse_document(&body);
+
+    let marked: Vec<String> = page
+        .select(&sel("section#overenskommelsen-i-are mark"))
+        .map(|m| m.text().collect())
+        .collect();
+    assert_eq!(
+        marked,
+        vec!["Överenskommelsen".to_string()],
+        "query words are marked in the document"
+    );
     assert!(!body.contains("<b>\""), "query is escaped");
     assert!(
         html.select(&sel(".status[role=status]"))
@@ -421,4 +437,35 @@ async fn hostile_content_renders_inert() {
             "{uri}: injected image"
         );
     }
+}
+
+#[tokio::test]
+async fn changes_page_feed_and_accessibility_statement() {
+    let (_dir, st) = shipped_state();
+    let (status, _, body) = get(&st, "/nytt").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = scraper::Html::parse_document(&body);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let dates: Vec<String> = html
+        .select(&sel(".changes time"))
+        .map(|t| t.value().attr("datetime").unwrap().to_string())
+        .collect();
+    assert!(dates.len() > 100, "{} entries", dates.len());
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let (status, headers, body) = get(&st, "/nytt.atom").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    assert!(
+        body.starts_with("<?xml") && body.matches("<entry>").count() > 100,
+        "{}",
+        &body[..300]
+    );
+    let (status, _, body) = get(&st, "/tillganglighet").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("WCAG 2.1"));
 }
