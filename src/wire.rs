@@ -15,6 +15,15 @@ pub struct SearchResponse {
     pub cards: Vec<CardRef>,
     /// Extra: "Menade du …?" — the query with unknown words corrected, when the search used it.
     pub suggestion: Option<String>,
+    /// Extra: counts of matching sections per filter value: `{"topic": [{"value": "iop", "count": 12}], ...}`.
+    #[serde(default)]
+    pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -530,6 +530,7 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         cited.extend(legal::references(r));
     }
     let meta_json = serde_json::to_string(&doc.meta).expect("meta serialises");
+    let facets = document_facets(doc);
     let (title_f, trail_f, body_f) = match doc.lang {
         crate::document::Lang::Sv => (f.title_sv, f.trail_sv, f.body_sv),
         crate::document::Lang::En => (f.title_en, f.trail_en, f.body_en),
@@ -594,7 +595,46 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
             t.add_text(f.refs_cited, r);
         }
         t.add_text(f.meta, &meta_json);
+        for facet in &facets {
+            t.add_facet(f.facets, facet.clone());
+        }
         out.push(t);
+    }
+    out
+}
+
+/// The filter values of a document: topics, audiences, language, format, source folder, year.
+pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
+    use tantivy::schema::Facet;
+    let mut out = Vec::new();
+    let mut push = |kind: &str, value: &str| {
+        let value = value.trim();
+        if !value.is_empty() && !value.contains('/') {
+            out.push(Facet::from_path([kind, value]));
+        }
+    };
+    for t in &doc.meta.topics {
+        push("topic", t);
+    }
+    for a in &doc.meta.audience {
+        push("audience", a);
+    }
+    push("lang", doc.lang.as_str());
+    push("format", doc.kind.as_str());
+    let source = doc
+        .path
+        .as_str()
+        .split_once('/')
+        .map_or("(rot)", |(first, _)| first);
+    push("source", source);
+    if let Some(year) = doc
+        .meta
+        .reviewed
+        .as_deref()
+        .and_then(|r| r.get(..4))
+        .filter(|y| y.chars().all(|c| c.is_ascii_digit()))
+    {
+        push("year", year);
     }
     out
 }

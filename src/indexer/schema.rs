@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change: the indexer then rebuilds the index by itself.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -41,6 +41,9 @@ pub struct Fields {
     pub refs_cited: Field,
     /// Document metadata as JSON (summary, topics, audience, reviewed, ...).
     pub meta: Field,
+    /// Filters: `/topic/iop`, `/audience/procurer`, `/lang/sv`, `/format/pdf`, `/source/iop`,
+    /// `/year/2026`.
+    pub facets: Field,
 }
 
 fn text(analyzer: &str, stored: bool) -> TextOptions {
@@ -76,6 +79,7 @@ pub fn build() -> (Schema, Fields) {
         refs_is: b.add_text_field("refs_is", STRING),
         refs_cited: b.add_text_field("refs_cited", STRING),
         meta: b.add_text_field("meta", STORED),
+        facets: b.add_facet_field("facets", tantivy::schema::FacetOptions::default()),
     };
     (b.build(), f)
 }
@@ -105,6 +109,7 @@ impl Fields {
             refs_is: get("refs_is")?,
             refs_cited: get("refs_cited")?,
             meta: get("meta")?,
+            facets: get("facets")?,
         })
     }
 }

@@ -54,7 +54,12 @@ pub struct SearchRequest {
     pub offset: usize,
     /// The date cards are judged valid on (`YYYY-MM-DD`); today when `None`.
     pub today: Option<String>,
+    /// Filters (kind, value), e.g. ("topic", "iop"); all must hold.
+    pub filters: Vec<(String, String)>,
 }
+
+/// The kinds of filter (facet) the index knows.
+pub const FACET_KINDS: &[&str] = &["topic", "audience", "lang", "format", "source", "year"];
 
 impl SearchRequest {
     pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
@@ -63,6 +68,7 @@ impl SearchRequest {
             limit,
             offset: 0,
             today: None,
+            filters: Vec::new(),
         }
     }
 }
@@ -193,6 +199,7 @@ impl Engine {
             hits: Vec::new(),
             cards: Vec::new(),
             suggestion: None,
+            facets: Default::default(),
         };
         let corrected = self.correct(&req.query);
         let effective = corrected.clone().unwrap_or_else(|| req.query.clone());
@@ -202,19 +209,58 @@ impl Engine {
                 Term::from_field_text(self.fields.kind, "card"),
                 IndexRecordOption::Basic,
             ));
-            let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, text_query),
-                (Occur::MustNot, no_cards),
-            ]));
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Must, text_query), (Occur::MustNot, no_cards)];
+            for (kind, value) in &req.filters {
+                if FACET_KINDS.contains(&kind.as_str()) && !value.contains('/') && !value.is_empty()
+                {
+                    let facet = tantivy::schema::Facet::from_path([kind.as_str(), value.as_str()]);
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_facet(self.fields.facets, &facet),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+            let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
             let searcher = self.reader.searcher();
             let limit = req.limit.clamp(1, MAX_LIMIT);
             // Fetch extra candidates so that at most MAX_PER_DOCUMENT sections of one
             // document fill the page; the rest of its sections follow further down.
             let wanted = (req.offset + limit) * 4 + 20;
-            let collector = (Count, TopDocs::with_limit(wanted).order_by_score());
+            let mut facet_collector = tantivy::collector::FacetCollector::for_field("facets");
+            for kind in FACET_KINDS {
+                facet_collector.add_facet(tantivy::schema::Facet::from_path([*kind]));
+            }
+            let collector = (
+                Count,
+                TopDocs::with_limit(wanted).order_by_score(),
+                facet_collector,
+            );
             match searcher.search(&*query, &collector) {
-                Ok((total, top)) => {
+                Ok((total, top, facet_counts)) => {
                     response.total = total as u64;
+                    for kind in FACET_KINDS {
+                        let mut values: Vec<crate::wire::FacetCount> = facet_counts
+                            .get(tantivy::schema::Facet::from_path([*kind]))
+                            .map(|(facet, count)| crate::wire::FacetCount {
+                                value: facet
+                                    .to_path()
+                                    .last()
+                                    .map(|v| v.to_string())
+                                    .unwrap_or_default(),
+                                count,
+                            })
+                            .collect();
+                        values.sort_by(|a, b| {
+                            b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
+                        });
+                        if !values.is_empty() {
+                            response.facets.insert(kind.to_string(), values);
+                        }
+                    }
                     let snippets = snippet::Snippets::new(&searcher, &*query, &self.fields);
                     let paths: Vec<(f32, DocAddress, String)> = top
                         .into_iter()

@@ -212,6 +212,7 @@ pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResponse {
                 hits: vec![],
                 cards: vec![],
                 suggestion: None,
+                facets: Default::default(),
             }
         })
 }
@@ -222,6 +223,19 @@ fn bad_request(msg: impl Into<String>) -> Response {
         Json(ApiError { error: msg.into() }),
     )
         .into_response()
+}
+
+/// The filter parameters of a request (`topic=iop&format=pdf`), in the order of [`crate::search::FACET_KINDS`].
+pub fn filters_of(params: &HashMap<String, String>) -> Vec<(String, String)> {
+    crate::search::FACET_KINDS
+        .iter()
+        .filter_map(|k| {
+            params
+                .get(*k)
+                .filter(|v| !v.is_empty())
+                .map(|v| (k.to_string(), v.clone()))
+        })
+        .collect()
 }
 
 /// Parses `limit`: absent → 10; not a positive integer → error; above [`MAX_LIMIT`] → capped.
@@ -250,7 +264,9 @@ async fn api_search(
         Err(e) => return bad_request(e),
     };
     let q = params.get("q").cloned().unwrap_or_default();
-    let mut resp = Json(run_search(&state, SearchRequest::new(q, limit)).await).into_response();
+    let mut req = SearchRequest::new(q, limit);
+    req.filters = filters_of(&params);
+    let mut resp = Json(run_search(&state, req).await).into_response();
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp

@@ -36,6 +36,9 @@ pub struct HitView {
 #[template(path = "search.html")]
 struct SearchPage {
     query: String,
+    facets: Vec<FacetGroup>,
+    active: Vec<FacetLink>,
+    filter_qs: String,
     cards: Vec<crate::wire::CardRef>,
     suggestion: Option<String>,
     total: u64,
@@ -104,6 +107,9 @@ pub async fn search_page(
     let sections = state.engine.load().num_sections();
     let mut view = SearchPage {
         query: query.clone(),
+        facets: vec![],
+        active: vec![],
+        filter_qs: String::new(),
         cards: vec![],
         suggestion: None,
         total: 0,
@@ -117,9 +123,52 @@ pub async fn search_page(
     };
     if !query.is_empty() {
         let query_for_links = query.clone();
+        let filters = super::filters_of(&params);
         let mut req = SearchRequest::new(query, PAGE_SIZE);
         req.offset = (page - 1) * PAGE_SIZE;
+        req.filters = filters.clone();
         let res = run_search(&state, req).await;
+        view.filter_qs = filter_query(&filters, None);
+        view.active = filters
+            .iter()
+            .map(|(k, v)| FacetLink {
+                label: format!("{}: {}", facet_kind_label(k), facet_value_label(k, v)),
+                count: 0,
+                url: format!(
+                    "/?q={}{}",
+                    enc(&query_for_links),
+                    filter_query(&filters, Some((k, v)))
+                ),
+            })
+            .collect();
+        view.facets = res
+            .facets
+            .iter()
+            .filter(|(k, values)| values.len() > 1 || filters.iter().all(|(fk, _)| fk != *k))
+            .map(|(k, values)| FacetGroup {
+                label: facet_kind_label(k).to_string(),
+                links: values
+                    .iter()
+                    .filter(|v| !filters.iter().any(|(fk, fv)| fk == k && fv == &v.value))
+                    .take(12)
+                    .map(|v| {
+                        let mut with = filters.clone();
+                        with.retain(|(fk, _)| fk != k);
+                        with.push((k.clone(), v.value.clone()));
+                        FacetLink {
+                            label: facet_value_label(k, &v.value),
+                            count: v.count,
+                            url: format!(
+                                "/?q={}{}",
+                                enc(&query_for_links),
+                                filter_query(&with, None)
+                            ),
+                        }
+                    })
+                    .collect(),
+            })
+            .filter(|g: &FacetGroup| !g.links.is_empty())
+            .collect();
         view.total = res.total;
         view.cards = res.cards;
         view.suggestion = res.suggestion;
@@ -152,6 +201,56 @@ pub async fn search_page(
         view.next_page = ((page * PAGE_SIZE) < res.total as usize && page < 50).then(|| page + 1);
     }
     render(&view)
+}
+
+pub struct FacetLink {
+    pub label: String,
+    pub count: u64,
+    pub url: String,
+}
+
+pub struct FacetGroup {
+    pub label: String,
+    pub links: Vec<FacetLink>,
+}
+
+fn enc(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// `&topic=iop&format=pdf` for a set of filters, leaving out `without`.
+fn filter_query(filters: &[(String, String)], without: Option<(&String, &String)>) -> String {
+    filters
+        .iter()
+        .filter(|(k, v)| Some((k, v)) != without)
+        .map(|(k, v)| format!("&{}={}", enc(k), enc(v)))
+        .collect()
+}
+
+fn facet_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "topic" => "Ämne",
+        "audience" => "Målgrupp",
+        "lang" => "Språk",
+        "format" => "Format",
+        "source" => "Område",
+        "year" => "Granskad år",
+        _ => "Filter",
+    }
+}
+
+fn facet_value_label(kind: &str, value: &str) -> String {
+    match kind {
+        "topic" => super::curated_pages::topic_label(value).to_string(),
+        "audience" => audience_label(value).to_string(),
+        "lang" => match value {
+            "sv" => "svenska".into(),
+            "en" => "engelska".into(),
+            v => v.into(),
+        },
+        "format" => kind_label(value),
+        _ => value.to_string(),
+    }
 }
 
 pub struct Block {

@@ -469,3 +469,65 @@ async fn changes_page_feed_and_accessibility_statement() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("WCAG 2.1"));
 }
+
+#[tokio::test]
+async fn facets_count_and_filter() {
+    let (_dir, st) = shipped_state();
+    let (_, _, body) = get(&st, "/api/search?q=upphandling&limit=5").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let total = v["total"].as_u64().unwrap();
+    let pdf = v["facets"]["format"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["value"] == "pdf")
+        .expect("pdf facet")["count"]
+        .as_u64()
+        .unwrap();
+    assert!(pdf > 0 && pdf < total);
+    let (_, _, body) = get(&st, "/api/search?q=upphandling&limit=50&format=pdf").await;
+    let f: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        f["total"].as_u64().unwrap(),
+        pdf,
+        "filtering gives the counted number"
+    );
+    assert!(
+        f["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["kind"] == "pdf")
+    );
+    let (_, _, body) = get(&st, "/api/search?q=upphandling&format=pdf&lang=en").await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"],
+        0,
+        "filters combine"
+    );
+    // The page shows facet links that carry the query and the filter, and a chip to remove it.
+    let (_, _, body) = get(&st, "/?q=upphandling&topic=iop").await;
+    let html = scraper::Html::parse_document(&body);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let chip = html
+        .select(&sel(".facets .chip"))
+        .next()
+        .expect("active filter chip")
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(chip, "/?q=upphandling");
+    let link = html
+        .select(&sel(".facetgroup a"))
+        .next()
+        .expect("facet link")
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert!(
+        link.starts_with("/?q=upphandling&") && link.contains("topic=iop"),
+        "{link}"
+    );
+}
