@@ -173,7 +173,11 @@ impl Engine {
         let best = kept.iter().map(|(s, _)| *s).fold(0.0f32, f32::max);
         kept.into_iter()
             .filter(|(s, _)| *s >= best * cards::MIN_RELATIVE_SCORE)
-            .take(cards::MAX_CARDS)
+            .take(if content_words(clipped) <= 1 {
+                1
+            } else {
+                cards::MAX_CARDS
+            })
             .map(|(_, c)| CardRef {
                 id: c.id.clone(),
                 title: c.title.clone(),
@@ -359,6 +363,19 @@ impl Engine {
         };
         query::build(&self.fields, &self.lexicon, raw, &known)
     }
+}
+
+/// Number of words in a query that are not stop words in either language.
+fn content_words(q: &str) -> usize {
+    let sv: std::collections::HashSet<usize> =
+        crate::analysis::tokens(&mut crate::analysis::sv(), q)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+    crate::analysis::tokens(&mut crate::analysis::en(), q)
+        .into_iter()
+        .filter(|(p, _)| sv.contains(p))
+        .count()
 }
 
 /// HTML-escapes text (for pages that build HTML around marked words).

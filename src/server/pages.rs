@@ -282,6 +282,72 @@ struct DocumentPage {
     cards: Vec<(String, String)>,
     query: String,
     toc: Vec<(String, String)>,
+    similar: Vec<(String, String)>,
+    same_refs: Vec<(String, String)>,
+}
+
+/// A link as (url, label).
+type Link = (String, String);
+
+/// Documents like this one (more-like-this over its text), and documents citing the same legal
+/// provisions; each as (url, title), at most five, never the document itself or a card.
+fn related_documents(
+    engine: &crate::search::Engine,
+    searcher: &tantivy::Searcher,
+    path: &str,
+    body: tantivy::schema::Field,
+    text: &str,
+    legal_refs: &[String],
+) -> (Vec<Link>, Vec<Link>) {
+    let f = &engine.fields;
+    let collect = |query: &dyn tantivy::query::Query| -> Vec<(String, String)> {
+        let Ok(top) = searcher.search(query, &TopDocs::with_limit(60).order_by_score()) else {
+            return Vec::new();
+        };
+        let mut seen = std::collections::HashSet::new();
+        top.into_iter()
+            .filter_map(|(_, a)| searcher.doc::<TantivyDocument>(a).ok())
+            .filter_map(|d| {
+                let p = d.get_first(f.path)?.as_str()?.to_string();
+                let t = d.get_first(f.title)?.as_str()?.to_string();
+                let kind = d.get_first(f.kind).and_then(|v| v.as_str()).unwrap_or("");
+                (p != path && kind != "card" && seen.insert(p.clone()))
+                    .then(|| (format!("/dok/{}", path_url(&p)), t))
+            })
+            .take(5)
+            .collect()
+    };
+    let sample: String = text.chars().take(20_000).collect();
+    let mlt = tantivy::query::MoreLikeThisQuery::builder()
+        .with_min_doc_frequency(1)
+        .with_min_term_frequency(2)
+        .with_max_query_terms(30)
+        .with_min_word_length(4)
+        .with_document_fields(vec![(body, vec![tantivy::schema::OwnedValue::Str(sample)])]);
+    let similar = collect(&mlt);
+    let keys: Vec<String> = legal_refs
+        .iter()
+        .flat_map(|r| crate::analysis::legal::references(r))
+        .filter(|k| !k.contains('/'))
+        .collect();
+    let same_refs = if keys.is_empty() {
+        Vec::new()
+    } else {
+        let clauses: Vec<(tantivy::query::Occur, Box<dyn tantivy::query::Query>)> = keys
+            .iter()
+            .map(|k| {
+                (
+                    tantivy::query::Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.refs_cited, k),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn tantivy::query::Query>,
+                )
+            })
+            .collect();
+        collect(&tantivy::query::BooleanQuery::new(clauses))
+    };
+    (similar, same_refs)
 }
 
 /// Splits stored section text into paragraphs and bullet lists (as HTML, query words marked).
@@ -420,7 +486,22 @@ pub async fn document_page(
             })
             .filter(|s| s.heading.is_some() || !s.blocks.is_empty())
             .collect();
+        let whole: String = docs
+            .iter()
+            .filter_map(|d| text(d, body_f))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let related = related_documents(
+            &engine,
+            &searcher,
+            path.as_str(),
+            body_f,
+            &whole,
+            &meta.legal_refs,
+        );
         Some(DocumentPage {
+            similar: related.0,
+            same_refs: related.1,
             title: text(first, f.title).unwrap_or_default(),
             path: path.to_string(),
             kind_label: kind_label(&text(first, f.kind).unwrap_or_default()),

@@ -465,6 +465,21 @@ async fn changes_page_feed_and_accessibility_statement() {
         "{}",
         &body[..300]
     );
+    let (_, _, body) = get(&st, "/dok/reserverade-kontrakt/trettio-procent.md").await;
+    let html = scraper::Html::parse_document(&body);
+    let related: Vec<String> = html
+        .select(&sel(".related a"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert!(related.len() >= 4, "{related:?}");
+    assert!(
+        related
+            .iter()
+            .all(|r| r != "/dok/reserverade-kontrakt/trettio-procent.md")
+    );
+    assert!(
+        html.select(&sel(".toc a")).count() >= 3 && html.select(&sel(".doccards a")).count() >= 1
+    );
     let (status, _, body) = get(&st, "/tillganglighet").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("WCAG 2.1"));
