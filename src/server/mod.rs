@@ -76,6 +76,7 @@ pub fn app(state: Shared) -> Router {
         .route("/", get(pages::search_page))
         .route("/dok/{*path}", get(pages::document_page))
         .route("/api/search", get(api_search))
+        .route("/api/suggest", get(api_suggest))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/status", get(status))
@@ -267,6 +268,43 @@ async fn api_search(
     let mut req = SearchRequest::new(q, limit);
     req.filters = filters_of(&params);
     let mut resp = Json(run_search(&state, req).await).into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// Search-as-you-type: up to 8 suggestions (answer cards first, then the titles of the best
+/// documents) for the text typed so far. `{"query": "...", "suggestions": [{"label", "url", "kind"}]}`.
+async fn api_suggest(
+    State(state): State<Shared>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let q = params.get("q").cloned().unwrap_or_default();
+    let mut suggestions = Vec::new();
+    if q.trim().chars().count() >= 2 {
+        let res = run_search(&state, SearchRequest::new(q.clone(), 20)).await;
+        for c in res.cards {
+            suggestions.push(serde_json::json!({"label": c.title, "url": c.url, "kind": "kort"}));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for h in res.hits {
+            if suggestions.len() >= 8 {
+                break;
+            }
+            if seen.insert(h.path.clone()) {
+                let url = format!(
+                    "/dok/{}?q={}",
+                    pages::path_url(&h.path),
+                    percent_encoding::utf8_percent_encode(&q, percent_encoding::NON_ALPHANUMERIC)
+                );
+                suggestions
+                    .push(serde_json::json!({"label": h.title, "url": url, "kind": "dokument"}));
+            }
+        }
+        suggestions.truncate(8);
+    }
+    let mut resp =
+        Json(serde_json::json!({"query": q, "suggestions": suggestions})).into_response();
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp

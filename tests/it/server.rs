@@ -546,3 +546,37 @@ async fn facets_count_and_filter() {
         "{link}"
     );
 }
+
+#[tokio::test]
+async fn suggestions_and_page_weight() {
+    let (_dir, st) = shipped_state();
+    let (status, _, body) = get(&st, "/api/suggest?q=reserverade%20kontrakt").await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let s = v["suggestions"].as_array().unwrap();
+    assert!(s.len() >= 3 && s.len() <= 8, "{v}");
+    assert!(
+        s.iter()
+            .all(|x| x["url"].as_str().unwrap().starts_with('/'))
+    );
+    let (_, _, body) = get(&st, "/api/suggest?q=a").await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["suggestions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // The search page with its CSS and JS stays small (no framework, no fonts).
+    let (_, _, page) = get(&st, "/?q=reserverade%20kontrakt").await;
+    let (_, _, css) = get(&st, "/static/style.css").await;
+    let (_, _, js) = get(&st, "/static/enhance.js").await;
+    let weight = page.len() + css.len() + js.len();
+    eprintln!(
+        "search page weight: {weight} bytes (HTML {} + CSS {} + JS {})",
+        page.len(),
+        css.len(),
+        js.len()
+    );
+    assert!(weight < 100 * 1024, "{weight} bytes");
+}

@@ -1,10 +1,100 @@
-// Small progressive enhancement: "/" focuses the search box. The page works without it.
-document.addEventListener('keydown', function (e) {
+// Progressive enhancement for the search page. Without JavaScript everything works through the
+// plain form; with it: "/" focuses the search box, and typing shows suggestions (answer cards and
+// documents) in an accessible list that arrow keys, Enter and Escape operate.
+(function () {
+  'use strict';
   var q = document.getElementById('q');
-  if (!q || e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
-  var t = e.target;
-  if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
-  e.preventDefault();
-  q.focus();
-  q.select();
-});
+
+  document.addEventListener('keydown', function (e) {
+    if (!q || e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+    e.preventDefault();
+    q.focus();
+    q.select();
+  });
+
+  if (!q || !window.fetch) return;
+  var list = document.createElement('ul');
+  list.id = 'forslag';
+  list.className = 'suggest';
+  list.setAttribute('role', 'listbox');
+  list.setAttribute('aria-label', 'Förslag');
+  list.hidden = true;
+  q.parentNode.appendChild(list);
+  q.setAttribute('role', 'combobox');
+  q.setAttribute('aria-autocomplete', 'list');
+  q.setAttribute('aria-controls', 'forslag');
+  q.setAttribute('aria-expanded', 'false');
+
+  var timer = null;
+  var active = -1;
+  var latest = 0;
+
+  function close() {
+    list.hidden = true;
+    list.textContent = '';
+    active = -1;
+    q.setAttribute('aria-expanded', 'false');
+    q.removeAttribute('aria-activedescendant');
+  }
+
+  function mark(i) {
+    var items = list.querySelectorAll('li');
+    if (!items.length) return;
+    active = (i + items.length) % items.length;
+    for (var k = 0; k < items.length; k++) items[k].setAttribute('aria-selected', k === active ? 'true' : 'false');
+    q.setAttribute('aria-activedescendant', items[active].id);
+  }
+
+  function show(data) {
+    list.textContent = '';
+    active = -1;
+    if (!data.suggestions || !data.suggestions.length) { close(); return; }
+    data.suggestions.forEach(function (s, i) {
+      var li = document.createElement('li');
+      li.id = 'forslag-' + i;
+      li.setAttribute('role', 'option');
+      var a = document.createElement('a');
+      a.href = s.url;
+      a.textContent = s.label;          // never innerHTML: titles come from documents
+      var kind = document.createElement('span');
+      kind.className = 'kind';
+      kind.textContent = s.kind === 'kort' ? ' · svarskort' : '';
+      a.appendChild(kind);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    list.hidden = false;
+    q.setAttribute('aria-expanded', 'true');
+  }
+
+  q.addEventListener('input', function () {
+    clearTimeout(timer);
+    var text = q.value.trim();
+    if (text.length < 2) { close(); return; }
+    timer = setTimeout(function () {
+      var ticket = ++latest;
+      fetch('/api/suggest?q=' + encodeURIComponent(text))
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (data) { if (ticket === latest) show(data); })
+        .catch(close);
+    }, 150);
+  });
+
+  q.addEventListener('keydown', function (e) {
+    if (list.hidden) return;
+    if (e.key === 'ArrowDown') { e.preventDefault(); mark(active + 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); mark(active - 1); }
+    else if (e.key === 'Escape') { close(); }
+    else if (e.key === 'Enter' && active >= 0) {
+      e.preventDefault();
+      var link = list.querySelectorAll('li a')[active];
+      if (link) window.location.href = link.href;
+    }
+  });
+
+  document.addEventListener('click', function (e) {
+    if (e.target !== q && !list.contains(e.target)) close();
+  });
+})();
