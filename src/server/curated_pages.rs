@@ -645,3 +645,183 @@ struct AccessibilityPage;
 pub async fn accessibility_page() -> Response {
     render(&AccessibilityPage)
 }
+
+/// The cards of a workshop session, from repeated or comma-separated `k` parameters.
+fn session_cards(raw: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for pair in raw.unwrap_or("").split('&') {
+        let Some((k, v)) = pair.split_once('=') else {
+            continue;
+        };
+        if k != "k" {
+            continue;
+        }
+        let v = v.replace('+', " ");
+        let v = percent_encoding::percent_decode_str(&v)
+            .decode_utf8_lossy()
+            .to_string();
+        for id in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if !out.iter().any(|x| x == id) && out.len() < 60 {
+                out.push(id.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn session_qs(ids: &[String]) -> String {
+    format!(
+        "k={}",
+        percent_encoding::utf8_percent_encode(&ids.join(","), percent_encoding::NON_ALPHANUMERIC)
+    )
+}
+
+pub struct PickGroup {
+    pub label: String,
+    pub cards: Vec<(String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "workshop.html")]
+struct WorkshopPage {
+    groups: Vec<PickGroup>,
+    chosen: Vec<(String, String)>,
+    session_qs: String,
+}
+
+pub async fn workshop_page(
+    State(state): State<Shared>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let engine = state.engine.load_full();
+    let today = crate::check::today_string();
+    let ids: Vec<String> = session_cards(raw.as_deref())
+        .into_iter()
+        .filter(|id| engine.curated.card(id).is_some())
+        .collect();
+    let mut groups = Vec::new();
+    for topic in crate::check::TOPICS {
+        let cards: Vec<(String, String, bool)> = engine
+            .curated
+            .cards
+            .iter()
+            .filter(|c| {
+                c.is_current(&today) && c.topics.first().map(String::as_str) == Some(*topic)
+            })
+            .map(|c| (c.id.clone(), c.title.clone(), ids.contains(&c.id)))
+            .collect();
+        if !cards.is_empty() {
+            groups.push(PickGroup {
+                label: topic_label(topic).to_string(),
+                cards,
+            });
+        }
+    }
+    let chosen = ids
+        .iter()
+        .filter_map(|id| engine.curated.card(id))
+        .map(|c| (c.id.clone(), c.title.clone()))
+        .collect();
+    render(&WorkshopPage {
+        groups,
+        chosen,
+        session_qs: session_qs(&ids),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "workshop_show.html")]
+struct WorkshopShow {
+    card: Card,
+    position: usize,
+    count: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    back: String,
+}
+
+pub async fn workshop_show(
+    State(state): State<Shared>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let engine = state.engine.load_full();
+    let ids: Vec<String> = session_cards(raw.as_deref())
+        .into_iter()
+        .filter(|id| engine.curated.card(id).is_some())
+        .collect();
+    let i: usize = raw
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|p| p.strip_prefix("i="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let Some(card) = ids.get(i).and_then(|id| engine.curated.card(id)) else {
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Inga kort valda",
+            "Välj kort i workshopläget först.",
+        );
+    };
+    let qs = session_qs(&ids);
+    render(&WorkshopShow {
+        card: card.clone(),
+        position: i + 1,
+        count: ids.len(),
+        prev: (i > 0).then(|| format!("/workshop/visa?{qs}&i={}", i - 1)),
+        next: (i + 1 < ids.len()).then(|| format!("/workshop/visa?{qs}&i={}", i + 1)),
+        back: format!("/workshop?{qs}"),
+    })
+}
+
+pub struct HandoutView {
+    pub card: Card,
+    pub details_html: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workshop_print.html")]
+struct WorkshopPrint {
+    cards: Vec<HandoutView>,
+    per: usize,
+    back: String,
+}
+
+pub async fn workshop_print(
+    State(state): State<Shared>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let engine = state.engine.load_full();
+    let ids: Vec<String> = session_cards(raw.as_deref())
+        .into_iter()
+        .filter(|id| engine.curated.card(id).is_some())
+        .collect();
+    let per = if raw
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .any(|p| p == "per=4")
+    {
+        4
+    } else {
+        1
+    };
+    let cards = ids
+        .iter()
+        .filter_map(|id| engine.curated.card(id))
+        .map(|c| HandoutView {
+            details_html: render_markdown(&c.details),
+            sources: links(&engine, &c.see)
+                .into_iter()
+                .map(|l| l.label)
+                .collect(),
+            card: c.clone(),
+        })
+        .collect();
+    render(&WorkshopPrint {
+        cards,
+        per,
+        back: format!("/workshop?{}", session_qs(&ids)),
+    })
+}

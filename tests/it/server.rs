@@ -580,3 +580,81 @@ async fn suggestions_and_page_weight() {
     );
     assert!(weight < 100 * 1024, "{weight} bytes");
 }
+
+#[tokio::test]
+async fn workshop_session_in_the_url() {
+    let (_dir, st) = shipped_state();
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    // Checkboxes post the session as repeated k= parameters.
+    let (status, _, body) = get(&st, "/workshop?k=vad-ar-iop&k=hfd-alingsas&k=finns-inte").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = scraper::Html::parse_document(&body);
+    assert_eq!(
+        html.select(&sel(".session li")).count(),
+        2,
+        "unknown ids are dropped"
+    );
+    assert_eq!(
+        html.select(&sel("input[type=checkbox][checked]")).count(),
+        2
+    );
+    let show = html
+        .select(&sel(".session a"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(show, "/workshop/visa?k=vad%2Dar%2Diop%2Chfd%2Dalingsas&i=0");
+    // Presentation: one card per screen with next/previous links (arrow keys in JS).
+    let (_, _, body) = get(&st, &show).await;
+    let slide = scraper::Html::parse_document(&body);
+    assert!(
+        slide
+            .select(&sel("body.projector h1"))
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>()
+            .contains("IOP")
+    );
+    assert!(slide.select(&sel("#prev")).next().is_none());
+    let next = slide
+        .select(&sel("#next"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    let (_, _, body) = get(&st, &next).await;
+    assert!(
+        scraper::Html::parse_document(&body)
+            .select(&sel("#next"))
+            .next()
+            .is_none(),
+        "last card"
+    );
+    // Print views: one or four cards per page, each with its sources and a footer.
+    for per in ["1", "4"] {
+        let (_, _, body) = get(
+            &st,
+            &format!("/workshop/utskrift?k=vad-ar-iop,hfd-alingsas&per={per}"),
+        )
+        .await;
+        let print = scraper::Html::parse_document(&body);
+        assert_eq!(
+            print
+                .select(&sel(&format!("body.per-{per} article.handout")))
+                .count(),
+            2
+        );
+        assert!(
+            print
+                .select(&sel(".handout-foot"))
+                .all(|f| f.text().collect::<String>().contains("Vägvisare"))
+        );
+        assert!(print.select(&sel(".handout .sources")).count() == 2);
+    }
+}

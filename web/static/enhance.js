@@ -14,6 +14,14 @@
     q.select();
   });
 
+  // Presentation view: arrow keys step between cards.
+  document.addEventListener('keydown', function (e) {
+    if (!document.body.classList.contains('projector')) return;
+    var target = e.key === 'ArrowRight' || e.key === 'PageDown' ? 'next' : (e.key === 'ArrowLeft' || e.key === 'PageUp' ? 'prev' : null);
+    var link = target && document.getElementById(target);
+    if (link) { e.preventDefault(); window.location.href = link.href; }
+  });
+
   if (!q || !window.fetch) return;
   var list = document.createElement('ul');
   list.id = 'forslag';
