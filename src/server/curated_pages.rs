@@ -308,6 +308,7 @@ pub struct ReasonView {
 #[template(path = "iop_result.html")]
 struct IopResultPage {
     title: String,
+    path_svg: String,
     verdict: Verdict,
     reasons: Vec<ReasonView>,
     links: Vec<LinkView>,
@@ -339,6 +340,7 @@ pub async fn iop_result(State(state): State<Shared>, Query(answers): Query<Answe
     l.extend(card_links(&engine, &verdict.cards));
     let q = answers_query(&clean);
     render(&IopResultPage {
+        path_svg: super::diagram::iop_path(rules, &clean, &verdict),
         title: rules.title.clone(),
         reasons,
         links: l,
@@ -823,5 +825,19 @@ pub async fn workshop_print(
         cards,
         per,
         back: format!("/workshop?{}", session_qs(&ids)),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "comparison.html")]
+struct ComparisonPage {
+    svg: String,
+    instruments: &'static [super::diagram::Instrument],
+}
+
+pub async fn comparison_page() -> Response {
+    render(&ComparisonPage {
+        svg: super::diagram::comparison(),
+        instruments: super::diagram::INSTRUMENTS,
     })
 }

@@ -4,6 +4,7 @@
 //! Nothing outside this module imports axum.
 
 mod curated_pages;
+mod diagram;
 mod pages;
 
 use crate::search::{Engine, MAX_LIMIT, SearchRequest};
@@ -90,6 +91,7 @@ pub fn app(state: Shared) -> Router {
         .route("/api/iop", axum::routing::post(curated_pages::iop_api))
         .route("/troskelvarden", get(curated_pages::thresholds_page))
         .route("/api/troskelvarden", get(curated_pages::thresholds_api))
+        .route("/jamforelse", get(curated_pages::comparison_page))
         .route("/workshop", get(curated_pages::workshop_page))
         .route("/workshop/visa", get(curated_pages::workshop_show))
         .route("/workshop/utskrift", get(curated_pages::workshop_print))

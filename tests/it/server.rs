@@ -658,3 +658,33 @@ async fn workshop_session_in_the_url() {
         assert!(print.select(&sel(".handout .sources")).count() == 2);
     }
 }
+
+#[tokio::test]
+async fn diagrams_are_inline_svg_from_data() {
+    let (_dir, st) = shipped_state();
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let (status, _, body) = get(&st, "/jamforelse").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = scraper::Html::parse_document(&body);
+    let svg = html
+        .select(&sel("svg.diagram[role=img] title"))
+        .next()
+        .expect("an accessible SVG");
+    assert!(svg.text().collect::<String>().contains("IOP"));
+    assert_eq!(
+        html.select(&sel("table.figures tbody tr")).count(),
+        5,
+        "the same data as a table"
+    );
+    assert!(!body.contains("style=\""), "no inline styles under the CSP");
+    let (_, _, body) = get(&st, "/iop/resultat?ideburen=ja&initiativ=organisationen").await;
+    let html = scraper::Html::parse_document(&body);
+    let texts: String = html
+        .select(&sel("svg.diagram text"))
+        .map(|t| t.text().collect::<String>())
+        .collect();
+    assert!(
+        texts.contains("Svar: Ja") && texts.contains("Obesvarad"),
+        "{texts}"
+    );
+}

@@ -1,0 +1,155 @@
+//! Pictures generated from data as inline SVG (no images drawn by hand, no script): the
+//! comparison of grant, IOP, LOV, procurement and reserved procurement, and the IOP check's path
+//! with the user's answers marked. SVG uses presentation attributes only, so the strict
+//! Content-Security-Policy (no inline styles) holds.
+
+use crate::iop::{Rules, Verdict};
+
+fn esc(s: &str) -> String {
+    crate::search::escape_html(s)
+}
+
+/// One instrument and how it works (our summary of the guidance documents).
+pub struct Instrument {
+    pub name: &'static str,
+    pub initiative: &'static str,
+    pub competition: &'static str,
+    pub payment: &'static str,
+    pub basis: &'static str,
+}
+
+pub const INSTRUMENTS: &[Instrument] = &[
+    Instrument {
+        name: "Bidrag",
+        initiative: "Organisationen",
+        competition: "Ingen",
+        payment: "Stöd utan motprestation",
+        basis: "Kommunallagen, statsstödsregler",
+    },
+    Instrument {
+        name: "IOP",
+        initiative: "Organisationen (idén)",
+        competition: "Ingen marknad",
+        payment: "Gemensamma resurser, medfinansiering",
+        basis: "HFD 2020 ref. 15 (gränsen mot köp)",
+    },
+    Instrument {
+        name: "LOV",
+        initiative: "Myndigheten",
+        competition: "Brukaren väljer",
+        payment: "Fast ersättning per insats",
+        basis: "LOV (SFS 2008:962)",
+    },
+    Instrument {
+        name: "Upphandling",
+        initiative: "Myndigheten",
+        competition: "Anbud i konkurrens",
+        payment: "Pris enligt kontrakt",
+        basis: "LOU (SFS 2016:1145)",
+    },
+    Instrument {
+        name: "Reserverad upphandling",
+        initiative: "Myndigheten",
+        competition: "Bara vissa leverantörer",
+        payment: "Pris enligt kontrakt",
+        basis: "LOU 4 kap. 18 §, 19 kap. 25–25 a §§",
+    },
+];
+
+/// The comparison as a grid: one row per instrument, columns initiative, competition, payment.
+pub fn comparison() -> String {
+    let cols = ["Vem tar initiativet?", "Konkurrens?", "Hur betalas det?"];
+    let (row_h, first_w, col_w, head_h) = (64, 190, 230, 44);
+    let width = first_w + col_w * cols.len() + 2;
+    let height = head_h + row_h * INSTRUMENTS.len() + 2;
+    let fills = ["#e6f2e6", "#e8f1f8", "#fff3d6", "#f3e8f8", "#fde8e8"];
+    let mut svg = format!(
+        "<svg class=\"diagram\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"jfr-titel jfr-besk\" xmlns=\"http://www.w3.org/2000/svg\">\
+<title id=\"jfr-titel\">Bidrag, IOP, LOV, upphandling och reserverad upphandling</title>\
+<desc id=\"jfr-besk\">Vem som tar initiativet, om det finns konkurrens och hur betalningen fungerar för fem sätt att samverka eller köpa. Samma uppgifter finns i tabellen under bilden.</desc>"
+    );
+    for (i, c) in cols.iter().enumerate() {
+        let x = first_w + col_w * i;
+        svg.push_str(&format!(
+            "<rect x=\"{x}\" y=\"1\" width=\"{col_w}\" height=\"{head_h}\" fill=\"#00508a\"/><text x=\"{}\" y=\"28\" fill=\"#ffffff\" font-size=\"15\" font-weight=\"bold\" text-anchor=\"middle\">{}</text>",
+            x + col_w / 2,
+            esc(c)
+        ));
+    }
+    for (r, ins) in INSTRUMENTS.iter().enumerate() {
+        let y = head_h + row_h * r + 1;
+        let fill = fills[r % fills.len()];
+        svg.push_str(&format!(
+            "<rect x=\"1\" y=\"{y}\" width=\"{}\" height=\"{row_h}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"2\"/>",
+            width - 2
+        ));
+        svg.push_str(&format!("<text x=\"12\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"16\" font-weight=\"bold\">{}</text>", y + 38, esc(ins.name)));
+        for (i, v) in [ins.initiative, ins.competition, ins.payment]
+            .iter()
+            .enumerate()
+        {
+            let x = first_w + col_w * i + col_w / 2;
+            svg.push_str(&format!("<text x=\"{x}\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"14\" text-anchor=\"middle\">{}</text>", y + 38, esc(v)));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The IOP check as a column of question boxes, each marked with the answer given (or "obesvarad"),
+/// ending in the indication.
+pub fn iop_path(rules: &Rules, answers: &crate::iop::Answers, verdict: &Verdict) -> String {
+    let (box_h, gap, width) = (46, 14, 760);
+    let n = rules.question.len();
+    let height = (box_h + gap) * (n + 1) + 10;
+    let mut svg = format!(
+        "<svg class=\"diagram\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"iop-titel\" xmlns=\"http://www.w3.org/2000/svg\">\
+<title id=\"iop-titel\">Era svar i IOP-kollen, fråga för fråga, och indikationen de leder till</title>"
+    );
+    for (i, q) in rules.question.iter().enumerate() {
+        let y = i * (box_h + gap) + 4;
+        let answer = answers
+            .get(&q.id)
+            .and_then(|v| q.options.iter().find(|o| &o.value == v))
+            .map(|o| o.label.clone());
+        let (fill, stroke, label) = match &answer {
+            Some(a) if answers.get(&q.id).map(String::as_str) != Some(crate::iop::UNKNOWN) => {
+                ("#e8f1f8", "#00508a", a.clone())
+            }
+            _ => ("#f4f4f4", "#6b7280", "Obesvarad".to_string()),
+        };
+        let short: String = q.text.chars().take(70).collect();
+        let short = if q.text.chars().count() > 70 {
+            format!("{short}…")
+        } else {
+            short
+        };
+        svg.push_str(&format!(
+            "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"2\"/>\
+<text x=\"16\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"13\">{}. {}</text><text x=\"16\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"13\" font-weight=\"bold\">Svar: {}</text>",
+            width - 8,
+            y + 19,
+            i + 1,
+            esc(&short),
+            y + 37,
+            esc(&label.chars().take(80).collect::<String>())
+        ));
+        svg.push_str(&format!(
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#6b7280\" stroke-width=\"2\"/>",
+            width / 2,
+            y + box_h,
+            width / 2,
+            y + box_h + gap
+        ));
+    }
+    let y = n * (box_h + gap) + 4;
+    svg.push_str(&format!(
+        "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"#00508a\"/><text x=\"{}\" y=\"{}\" fill=\"#ffffff\" font-size=\"16\" font-weight=\"bold\" text-anchor=\"middle\">{} (säkerhet: {})</text></svg>",
+        width - 8,
+        width / 2,
+        y + 29,
+        esc(&verdict.title),
+        esc(&verdict.certainty)
+    ));
+    svg
+}
