@@ -30,7 +30,7 @@ pub const INSTRUMENTS: &[Instrument] = &[
         name: "IOP",
         initiative: "Organisationen (idén)",
         competition: "Ingen marknad",
-        payment: "Gemensamma resurser, medfinansiering",
+        payment: "Delade resurser",
         basis: "HFD 2020 ref. 15 (gränsen mot köp)",
     },
     Instrument {
