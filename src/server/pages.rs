@@ -32,6 +32,33 @@ pub struct HitView {
     pub kind_label: String,
 }
 
+/// The hits of one document on a result page: its title once, its matching sections below.
+pub struct HitGroup {
+    pub title: String,
+    pub url: String,
+    pub path: String,
+    pub kind_label: String,
+    pub sections: Vec<HitView>,
+}
+
+/// Groups hits by document in the order each document first appears.
+fn group_hits(hits: Vec<HitView>) -> Vec<HitGroup> {
+    let mut groups: Vec<HitGroup> = Vec::new();
+    for h in hits {
+        match groups.iter_mut().find(|g| g.path == h.path) {
+            Some(g) => g.sections.push(h),
+            None => groups.push(HitGroup {
+                title: h.title.clone(),
+                url: h.url.clone(),
+                path: h.path.clone(),
+                kind_label: h.kind_label.clone(),
+                sections: vec![h],
+            }),
+        }
+    }
+    groups
+}
+
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
@@ -43,10 +70,9 @@ struct SearchPage {
     suggestion: Option<String>,
     total: u64,
     took: String,
-    hits: Vec<HitView>,
+    hits: Vec<HitGroup>,
     examples: &'static [&'static str],
     sections: u64,
-    first_rank: usize,
     prev_page: Option<usize>,
     next_page: Option<usize>,
 }
@@ -117,7 +143,6 @@ pub async fn search_page(
         hits: vec![],
         examples: EXAMPLES,
         sections,
-        first_rank: (page - 1) * PAGE_SIZE + 1,
         prev_page: None,
         next_page: None,
     };
@@ -173,30 +198,31 @@ pub async fn search_page(
         view.cards = res.cards;
         view.suggestion = res.suggestion;
         view.took = format!("{:.1}", res.took_ms);
-        view.hits = res
-            .hits
-            .into_iter()
-            .map(|h| HitView {
-                url: format!(
-                    "/dok/{}?q={}{}",
-                    path_url(&h.path),
-                    percent_encoding::utf8_percent_encode(
-                        &query_for_links,
-                        percent_encoding::NON_ALPHANUMERIC
+        view.hits = group_hits(
+            res.hits
+                .into_iter()
+                .map(|h| HitView {
+                    url: format!(
+                        "/dok/{}?q={}{}",
+                        path_url(&h.path),
+                        percent_encoding::utf8_percent_encode(
+                            &query_for_links,
+                            percent_encoding::NON_ALPHANUMERIC
+                        ),
+                        if h.anchor.is_empty() {
+                            String::new()
+                        } else {
+                            format!("#{}", h.anchor)
+                        }
                     ),
-                    if h.anchor.is_empty() {
-                        String::new()
-                    } else {
-                        format!("#{}", h.anchor)
-                    }
-                ),
-                title: h.title,
-                section: h.section,
-                snippet: h.snippet,
-                kind_label: kind_label(&h.kind),
-                path: h.path,
-            })
-            .collect();
+                    title: h.title,
+                    section: h.section,
+                    snippet: h.snippet,
+                    kind_label: kind_label(&h.kind),
+                    path: h.path,
+                })
+                .collect(),
+        );
         view.prev_page = (page > 1).then(|| page - 1);
         view.next_page = ((page * PAGE_SIZE) < res.total as usize && page < 50).then(|| page + 1);
     }

@@ -567,6 +567,20 @@ async fn suggestions_and_page_weight() {
             .len(),
         0
     );
+    // Hits are grouped by document: each document once, its matching sections under it.
+    let (_, _, page) = get(&st, "/?q=30%20procent%20r%C3%A4kna").await;
+    let html = scraper::Html::parse_document(&page);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let paths: Vec<String> = html
+        .select(&sel("li.hit .path"))
+        .map(|p| p.text().collect())
+        .collect();
+    let unique: std::collections::HashSet<&String> = paths.iter().collect();
+    assert_eq!(unique.len(), paths.len(), "{paths:?}");
+    assert!(
+        html.select(&sel("li.hit"))
+            .any(|li| li.select(&sel(".hitsection")).count() >= 2)
+    );
     // The search page with its CSS and JS stays small (no framework, no fonts).
     let (_, _, page) = get(&st, "/?q=reserverade%20kontrakt").await;
     let (_, _, css) = get(&st, "/static/style.css").await;
