@@ -339,7 +339,8 @@ fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
         }
     }
     let engine = Engine::open(&opts.index)?;
-    let state = crate::server::AppState::new(engine, opts.index.clone());
+    let state =
+        crate::server::AppState::with_corpus(engine, opts.index.clone(), opts.corpus.clone());
     if watch {
         watch_corpus(opts.clone());
     }

@@ -28,6 +28,8 @@ use tower_http::timeout::TimeoutLayer;
 pub struct AppState {
     pub engine: ArcSwap<Engine>,
     pub index_dir: PathBuf,
+    /// Where original files are downloaded from (`/fil/<path>`); `None` disables downloads.
+    pub corpus_dir: Option<PathBuf>,
 }
 
 impl AppState {
@@ -35,6 +37,16 @@ impl AppState {
         Arc::new(AppState {
             engine: ArcSwap::from_pointee(engine),
             index_dir,
+            corpus_dir: None,
+        })
+    }
+
+    /// Like [`AppState::new`], with original files downloadable from `corpus`.
+    pub fn with_corpus(engine: Engine, index_dir: PathBuf, corpus: PathBuf) -> Arc<AppState> {
+        Arc::new(AppState {
+            engine: ArcSwap::from_pointee(engine),
+            index_dir,
+            corpus_dir: Some(corpus),
         })
     }
 
@@ -77,6 +89,7 @@ pub fn app(state: Shared) -> Router {
         .route("/", get(pages::search_page))
         .route("/dok/{*path}", get(pages::document_page))
         .route("/api/search", get(api_search))
+        .route("/fil/{*path}", get(pages::original_file))
         .route("/api/suggest", get(api_suggest))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

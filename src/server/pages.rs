@@ -308,6 +308,7 @@ struct DocumentPage {
     cards: Vec<(String, String)>,
     query: String,
     toc: Vec<(String, String)>,
+    path_url: String,
     similar: Vec<(String, String)>,
     same_refs: Vec<(String, String)>,
 }
@@ -527,6 +528,7 @@ pub async fn document_page(
         );
         Some(DocumentPage {
             similar: related.0,
+            path_url: path_url(path.as_str()),
             same_refs: related.1,
             title: text(first, f.title).unwrap_or_default(),
             path: path.to_string(),
@@ -626,5 +628,75 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     );
+    resp
+}
+
+/// The original file of an indexed document, as a download. Only paths the index knows are
+/// served, resolved inside the corpus (symlinks leading out of it are refused), and always as an
+/// attachment, so an original HTML page never runs in this site's origin.
+pub async fn original_file(State(state): State<Shared>, Path(raw): Path<String>) -> Response {
+    let missing = || {
+        error_page(
+            StatusCode::NOT_FOUND,
+            "Filen finns inte",
+            "Originalfilen finns inte i Vägvisare.",
+        )
+    };
+    let (Some(path), Some(corpus)) = (RelPath::parse(&raw), state.corpus_dir.clone()) else {
+        return missing();
+    };
+    let engine = state.engine.load_full();
+    let known = engine
+        .reader
+        .searcher()
+        .doc_freq(&Term::from_field_text(engine.fields.path, path.as_str()))
+        .is_ok_and(|n| n > 0);
+    if !known || path.as_str().ends_with(".toml") {
+        return missing();
+    }
+    let read = tokio::task::spawn_blocking(move || -> Option<Vec<u8>> {
+        let root = std::fs::canonicalize(&corpus).ok()?;
+        let file = std::fs::canonicalize(root.join(path.as_str())).ok()?;
+        if !file.starts_with(&root) || !file.is_file() {
+            return None;
+        }
+        std::fs::read(file).ok()
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(bytes) = read else { return missing() };
+    let name = raw.rsplit('/').next().unwrap_or("fil");
+    let mime = match name
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("pdf") => "application/pdf",
+        Some("html") | Some("htm") => "application/octet-stream",
+        Some("md") | Some("markdown") => "text/markdown; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    };
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let mut resp = bytes.into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
     resp
 }

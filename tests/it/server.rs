@@ -10,7 +10,7 @@ use vagvisare::search::Engine;
 use vagvisare::server::{AppState, app};
 
 fn state(sb: &Sandbox) -> Arc<AppState> {
-    AppState::new(Engine::open(&sb.index()).unwrap(), sb.index())
+    AppState::with_corpus(Engine::open(&sb.index()).unwrap(), sb.index(), sb.corpus())
 }
 
 async fn get(state: &Arc<AppState>, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -179,6 +179,44 @@ async fn pages_render_and_link_to_sections() {
     .await;
     assert_eq!(status, StatusCode::OK);
 
+    // Originals download as attachments; nothing outside the indexed corpus files is served.
+    let resp = app(st.clone())
+        .oneshot(
+            Request::get("/fil/gammal-sida.htm")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(resp.headers()["content-type"], "application/octet-stream");
+    let (status, _, body) = get(
+        &st,
+        &format!(
+            "/fil/{}",
+            enc("lagar och råd/lou-utdrag.md").replace("%2F", "/")
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("18 §"));
+    for bad in [
+        "/fil/../Cargo.toml",
+        "/fil/%2e%2e/%2e%2e/etc/passwd",
+        "/fil//etc/passwd",
+        "/fil/trasig.pdf",
+        "/fil/finns-inte.md",
+    ] {
+        let (status, _, body) = get(&st, bad).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
+        assert!(!body.contains("root:"));
+    }
     for bad in [
         "/dok/../Cargo.toml",
         "/dok/%2e%2e/%2e%2e/etc/passwd",
