@@ -318,6 +318,17 @@ fn index_survives_sigkill() {
         sb.write(&format!("massa/d{i:04}.md"), body.as_bytes());
     }
     sb.index_run();
+    // How long a run with a third of the files changed takes here, so kills land inside runs
+    // whether the machine is fast or busy.
+    for i in (0..1500).step_by(3) {
+        sb.write(
+            &format!("massa/d{i:04}.md"),
+            format!("# Dokument {i} mätning\n\nMätning: avtal.").as_bytes(),
+        );
+    }
+    let started = Instant::now();
+    sb.index_run();
+    let run_ms = (started.elapsed().as_millis() as u64).max(50);
     let mut rng = 0x9e3779b97f4a7c15u64;
     let mut kills = 0;
     for round in 0..20 {
@@ -344,7 +355,10 @@ fn index_survives_sigkill() {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        std::thread::sleep(Duration::from_millis(100 + rng % 1500));
+        // A random moment between 5 % and 90 % of a typical run (rebuilds take longer still).
+        std::thread::sleep(Duration::from_millis(
+            run_ms / 20 + rng % (run_ms * 85 / 100),
+        ));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;
