@@ -671,6 +671,14 @@ fn session_cards(raw: Option<&str>) -> Vec<String> {
     out
 }
 
+/// The session's card ids that name existing cards.
+fn session_of(engine: &Engine, raw: Option<&str>) -> Vec<String> {
+    session_cards(raw)
+        .into_iter()
+        .filter(|id| engine.curated.card(id).is_some())
+        .collect()
+}
+
 fn session_qs(ids: &[String]) -> String {
     format!(
         "k={}",
@@ -697,10 +705,7 @@ pub async fn workshop_page(
 ) -> Response {
     let engine = state.engine.load_full();
     let today = crate::check::today_string();
-    let ids: Vec<String> = session_cards(raw.as_deref())
-        .into_iter()
-        .filter(|id| engine.curated.card(id).is_some())
-        .collect();
+    let ids = session_of(&engine, raw.as_deref());
     let mut groups = Vec::new();
     for topic in crate::check::TOPICS {
         let cards: Vec<(String, String, bool)> = engine
@@ -747,10 +752,7 @@ pub async fn workshop_show(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
     let engine = state.engine.load_full();
-    let ids: Vec<String> = session_cards(raw.as_deref())
-        .into_iter()
-        .filter(|id| engine.curated.card(id).is_some())
-        .collect();
+    let ids = session_of(&engine, raw.as_deref());
     let i: usize = raw
         .as_deref()
         .unwrap_or("")
@@ -795,10 +797,7 @@ pub async fn workshop_print(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
     let engine = state.engine.load_full();
-    let ids: Vec<String> = session_cards(raw.as_deref())
-        .into_iter()
-        .filter(|id| engine.curated.card(id).is_some())
-        .collect();
+    let ids = session_of(&engine, raw.as_deref());
     let per = if raw
         .as_deref()
         .unwrap_or("")
