@@ -104,16 +104,6 @@ impl Kind {
             Kind::Text => "text",
         }
     }
-
-    /// Swedish label for the UI.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Markdown => "Text",
-            Kind::Html => "Webbsida",
-            Kind::Pdf => "PDF",
-            Kind::Text => "Textfil",
-        }
-    }
 }
 
 /// Language of a document; decides which stemmer analyses it.

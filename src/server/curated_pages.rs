@@ -4,6 +4,7 @@
 
 use super::Shared;
 use super::pages::{error_page, path_url, render};
+use super::ui::{Lang, Ui, text, text_opt};
 use crate::cards::Card;
 use crate::iop::{Answers, Verdict};
 use crate::search::Engine;
@@ -128,12 +129,13 @@ pub fn render_markdown(md: &str) -> String {
 #[derive(Template)]
 #[template(path = "card.html")]
 struct CardPage {
+    ui: Ui,
     card: Card,
     details_html: String,
     links: Vec<LinkView>,
 }
 
-pub async fn card_page(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+pub async fn card_page(ui: Ui, State(state): State<Shared>, Path(id): Path<String>) -> Response {
     let engine = state.engine.load_full();
     let today = crate::check::today_string();
     match engine.curated.card(&id).filter(|c| c.is_current(&today)) {
@@ -141,12 +143,9 @@ pub async fn card_page(State(state): State<Shared>, Path(id): Path<String>) -> R
             details_html: render_markdown(&card.details),
             links: links(&engine, &card.see),
             card: card.clone(),
+            ui,
         }),
-        None => error_page(
-            StatusCode::NOT_FOUND,
-            "Svarskortet finns inte",
-            "Det finns inget giltigt svarskort med den adressen.",
-        ),
+        None => error_page(&ui, StatusCode::NOT_FOUND, "no_card"),
     }
 }
 
@@ -159,35 +158,16 @@ pub struct CardGroup {
 #[derive(Template)]
 #[template(path = "cards.html")]
 struct CardsPage {
+    ui: Ui,
     groups: Vec<CardGroup>,
 }
 
-/// Swedish labels of the topic list.
-pub fn topic_label(t: &str) -> &str {
-    match t {
-        "upphandling" => "Upphandling",
-        "direktupphandling" => "Direktupphandling",
-        "troskelvarden" => "Tröskelvärden",
-        "sociala-hansyn" => "Sociala hänsyn",
-        "reserverade-kontrakt" => "Reserverade kontrakt",
-        "iop" => "IOP – idéburet offentligt partnerskap",
-        "ideburna" => "Idéburna organisationer",
-        "register" => "Registret över idéburna organisationer",
-        "sociala-foretag" => "Sociala företag",
-        "statsstod" => "Statsstöd",
-        "lov" => "LOV – valfrihetssystem",
-        "bidrag" => "Bidrag",
-        "innovation" => "Innovation",
-        "overprovning" => "Överprövning",
-        "workshop" => "Workshop",
-        "ordlista" => "Ordlista",
-        "regionalt" => "Regionalt",
-        "eu" => "EU",
-        other => other,
-    }
+/// The label of a topic (`iop` → "IOP – idéburet offentligt partnerskap"); unknown topics as is.
+pub fn topic_label(t: &str, lang: Lang) -> String {
+    text_opt(lang, &format!("topic.{t}")).map_or_else(|| t.to_string(), str::to_string)
 }
 
-pub async fn cards_page(State(state): State<Shared>) -> Response {
+pub async fn cards_page(ui: Ui, State(state): State<Shared>) -> Response {
     let engine = state.engine.load_full();
     let today = crate::check::today_string();
     let mut groups: Vec<CardGroup> = Vec::new();
@@ -204,12 +184,12 @@ pub async fn cards_page(State(state): State<Shared>) -> Response {
         if !cards.is_empty() {
             groups.push(CardGroup {
                 topic: topic.to_string(),
-                label: topic_label(topic).to_string(),
+                label: topic_label(topic, ui.lang),
                 cards,
             });
         }
     }
-    render(&CardsPage { groups })
+    render(&CardsPage { ui, groups })
 }
 
 pub struct OptionView {
@@ -228,23 +208,24 @@ pub struct QuestionView {
 #[derive(Template)]
 #[template(path = "iop.html")]
 struct IopPage {
+    ui: Ui,
     title: String,
     intro: String,
     questions: Vec<QuestionView>,
 }
 
-fn no_rules() -> Response {
-    error_page(
-        StatusCode::NOT_FOUND,
-        "IOP-kollen saknas",
-        "Korpusen innehåller inga regler för IOP-kollen (iop/regler.toml).",
-    )
+fn no_rules(ui: &Ui) -> Response {
+    error_page(ui, StatusCode::NOT_FOUND, "no_iop_rules")
 }
 
-pub async fn iop_form(State(state): State<Shared>, Query(answers): Query<Answers>) -> Response {
+pub async fn iop_form(
+    ui: Ui,
+    State(state): State<Shared>,
+    Query(answers): Query<Answers>,
+) -> Response {
     let engine = state.engine.load_full();
     let Some(rules) = &engine.curated.iop else {
-        return no_rules();
+        return no_rules(&ui);
     };
     let questions = rules
         .question
@@ -265,6 +246,7 @@ pub async fn iop_form(State(state): State<Shared>, Query(answers): Query<Answers
         })
         .collect();
     render(&IopPage {
+        ui,
         title: rules.title.clone(),
         intro: rules.intro.clone(),
         questions,
@@ -287,12 +269,13 @@ fn answers_query(answers: &Answers) -> String {
 
 /// The plain form posts here; the answer is a redirect to the shareable result URL.
 pub async fn iop_post(
+    ui: Ui,
     State(state): State<Shared>,
     axum::Form(answers): axum::Form<Answers>,
 ) -> Response {
     let engine = state.engine.load_full();
     let Some(rules) = &engine.curated.iop else {
-        return no_rules();
+        return no_rules(&ui);
     };
     let clean = rules.clean(&answers);
     Redirect::to(&format!("/iop/resultat?{}", answers_query(&clean))).into_response()
@@ -307,7 +290,9 @@ pub struct ReasonView {
 #[derive(Template)]
 #[template(path = "iop_result.html")]
 struct IopResultPage {
-    title: String,
+    ui: Ui,
+    /// The certainty ("hög", "medel", "låg") in the interface language.
+    certainty: &'static str,
     path_svg: String,
     verdict: Verdict,
     reasons: Vec<ReasonView>,
@@ -316,10 +301,14 @@ struct IopResultPage {
     share_url: String,
 }
 
-pub async fn iop_result(State(state): State<Shared>, Query(answers): Query<Answers>) -> Response {
+pub async fn iop_result(
+    ui: Ui,
+    State(state): State<Shared>,
+    Query(answers): Query<Answers>,
+) -> Response {
     let engine = state.engine.load_full();
     let Some(rules) = &engine.curated.iop else {
-        return no_rules();
+        return no_rules(&ui);
     };
     let clean = rules.clean(&answers);
     let verdict = rules.evaluate(&clean);
@@ -340,8 +329,9 @@ pub async fn iop_result(State(state): State<Shared>, Query(answers): Query<Answe
     l.extend(card_links(&engine, &verdict.cards));
     let q = answers_query(&clean);
     render(&IopResultPage {
-        path_svg: super::diagram::iop_path(rules, &clean, &verdict),
-        title: rules.title.clone(),
+        path_svg: super::diagram::iop_path(rules, &clean, &verdict, ui.lang),
+        certainty: text(ui.lang, &format!("certainty.{}", verdict.certainty)),
+        ui,
         reasons,
         links: l,
         edit_url: format!("/iop?{q}"),
@@ -398,11 +388,12 @@ pub struct FigureView {
 #[derive(Template)]
 #[template(path = "thresholds.html")]
 struct ThresholdsPage {
+    ui: Ui,
     value: String,
     kind: String,
     buyer: String,
-    kinds: &'static [(&'static str, &'static str)],
-    buyers: &'static [(&'static str, &'static str)],
+    kinds: Vec<(&'static str, &'static str)>,
+    buyers: Vec<(&'static str, &'static str)>,
     today: String,
     error: Option<String>,
     guidance: Option<Guidance>,
@@ -410,16 +401,20 @@ struct ThresholdsPage {
     links: Vec<LinkView>,
 }
 
-fn guide(engine: &Engine, params: &HashMap<String, String>) -> Result<(Guidance, String), String> {
+fn guide(
+    engine: &Engine,
+    params: &HashMap<String, String>,
+    lang: Lang,
+) -> Result<(Guidance, String), String> {
     let table = engine
         .curated
         .thresholds
         .as_ref()
-        .ok_or("Korpusen innehåller inga tröskelvärden (troskelvarden.toml).")?;
+        .ok_or(text(lang, "thr.no_table"))?;
     let value = params
         .get("value")
         .and_then(|v| thresholds::parse_amount(v))
-        .ok_or("Ange värdet som ett belopp i kronor, till exempel 850 000.")?;
+        .ok_or(text(lang, "thr.bad_value"))?;
     let kind = params.get("kind").map(String::as_str).unwrap_or("tjanster");
     let buyer = params.get("buyer").map(String::as_str).unwrap_or("kommun");
     let today = params
@@ -433,12 +428,26 @@ fn guide(engine: &Engine, params: &HashMap<String, String>) -> Result<(Guidance,
         .map_err(|e| e.to_string())
 }
 
+/// Choices of a select list with their labels in the interface language.
+fn choices(
+    list: &'static [(&'static str, &'static str)],
+    prefix: &str,
+    lang: Lang,
+) -> Vec<(&'static str, &'static str)> {
+    list.iter()
+        .map(|(id, sv)| (*id, text_opt(lang, &format!("{prefix}.{id}")).unwrap_or(sv)))
+        .collect()
+}
+
 pub async fn thresholds_page(
+    ui: Ui,
     State(state): State<Shared>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let engine = state.engine.load_full();
+    let lang = ui.lang;
     let mut page = ThresholdsPage {
+        ui,
         value: params.get("value").cloned().unwrap_or_default(),
         kind: params
             .get("kind")
@@ -448,8 +457,8 @@ pub async fn thresholds_page(
             .get("buyer")
             .cloned()
             .unwrap_or_else(|| "kommun".into()),
-        kinds: thresholds::KINDS,
-        buyers: thresholds::BUYERS,
+        kinds: choices(thresholds::KINDS, "thr.kind", lang),
+        buyers: choices(thresholds::BUYERS, "thr.buyer", lang),
         today: crate::check::today_string(),
         error: None,
         guidance: None,
@@ -457,7 +466,7 @@ pub async fn thresholds_page(
         links: vec![],
     };
     if params.contains_key("value") {
-        match guide(&engine, &params) {
+        match guide(&engine, &params, lang) {
             Ok((g, today)) => {
                 page.today = today;
                 page.figures = g
@@ -467,8 +476,12 @@ pub async fn thresholds_page(
                         label: f.label.clone(),
                         sek: match f.sek {
                             Some(s) if f.confirmed => format!("{} kr", thresholds::sek(s)),
-                            Some(s) => format!("{} kr (beräknat)", thresholds::sek(s)),
-                            None => "ej bekräftat".into(),
+                            Some(s) => format!(
+                                "{} kr ({})",
+                                thresholds::sek(s),
+                                text(lang, "thr.estimated")
+                            ),
+                            None => text(lang, "thr.unconfirmed").into(),
                         },
                         eur: f
                             .eur
@@ -493,7 +506,7 @@ pub async fn thresholds_api(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let engine = state.engine.load_full();
-    match guide(&engine, &params) {
+    match guide(&engine, &params, Lang::Sv) {
         Ok((g, today)) => {
             let mut v = serde_json::to_value(&g).unwrap_or_default();
             v["date"] = today.into();
@@ -515,6 +528,19 @@ pub struct Change {
     pub url: String,
     pub kind: &'static str,
     pub id: String,
+    /// The language of the title (`sv`, `en`).
+    pub lang: String,
+}
+
+impl Change {
+    /// The interface text naming the kind of entry.
+    pub fn kind_key(&self) -> &'static str {
+        if self.kind == "svarskort" {
+            "changes.kind_card"
+        } else {
+            "changes.kind_document"
+        }
+    }
 }
 
 /// Documents and cards, newest review first.
@@ -559,6 +585,7 @@ fn changes(engine: &Engine) -> Vec<Change> {
                 url: format!("/dok/{}", path_url(&path)),
                 kind: "dokument",
                 id: format!("dok:{path}"),
+                lang: text(f.lang).unwrap_or_else(|| "sv".into()),
             });
         }
     }
@@ -575,6 +602,7 @@ fn changes(engine: &Engine) -> Vec<Change> {
                 url: format!("/kort/{}", c.id),
                 kind: "svarskort",
                 id: format!("kort:{}", c.id),
+                lang: "sv".into(),
             });
         }
     }
@@ -586,15 +614,16 @@ fn changes(engine: &Engine) -> Vec<Change> {
 #[derive(Template)]
 #[template(path = "changes.html")]
 struct ChangesPage {
+    ui: Ui,
     changes: Vec<Change>,
 }
 
-pub async fn changes_page(State(state): State<Shared>) -> Response {
+pub async fn changes_page(ui: Ui, State(state): State<Shared>) -> Response {
     let engine = state.engine.load_full();
     let list = tokio::task::spawn_blocking(move || changes(&engine))
         .await
         .unwrap_or_default();
-    render(&ChangesPage { changes: list })
+    render(&ChangesPage { ui, changes: list })
 }
 
 fn xml_escape(s: &str) -> String {
@@ -642,10 +671,12 @@ pub async fn changes_feed(State(state): State<Shared>) -> Response {
 
 #[derive(Template)]
 #[template(path = "accessibility.html")]
-struct AccessibilityPage;
+struct AccessibilityPage {
+    ui: Ui,
+}
 
-pub async fn accessibility_page() -> Response {
-    render(&AccessibilityPage)
+pub async fn accessibility_page(ui: Ui) -> Response {
+    render(&AccessibilityPage { ui })
 }
 
 /// The cards of a workshop session, from repeated or comma-separated `k` parameters.
@@ -694,12 +725,14 @@ pub struct PickGroup {
 #[derive(Template)]
 #[template(path = "workshop.html")]
 struct WorkshopPage {
+    ui: Ui,
     groups: Vec<PickGroup>,
     chosen: Vec<(String, String)>,
     session_qs: String,
 }
 
 pub async fn workshop_page(
+    ui: Ui,
     State(state): State<Shared>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
@@ -719,7 +752,7 @@ pub async fn workshop_page(
             .collect();
         if !cards.is_empty() {
             groups.push(PickGroup {
-                label: topic_label(topic).to_string(),
+                label: topic_label(topic, ui.lang),
                 cards,
             });
         }
@@ -730,6 +763,7 @@ pub async fn workshop_page(
         .map(|c| (c.id.clone(), c.title.clone()))
         .collect();
     render(&WorkshopPage {
+        ui,
         groups,
         chosen,
         session_qs: session_qs(&ids),
@@ -739,6 +773,7 @@ pub async fn workshop_page(
 #[derive(Template)]
 #[template(path = "workshop_show.html")]
 struct WorkshopShow {
+    ui: Ui,
     card: Card,
     position: usize,
     count: usize,
@@ -748,6 +783,7 @@ struct WorkshopShow {
 }
 
 pub async fn workshop_show(
+    ui: Ui,
     State(state): State<Shared>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
@@ -761,14 +797,11 @@ pub async fn workshop_show(
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let Some(card) = ids.get(i).and_then(|id| engine.curated.card(id)) else {
-        return error_page(
-            StatusCode::NOT_FOUND,
-            "Inga kort valda",
-            "Välj kort i workshopläget först.",
-        );
+        return error_page(&ui, StatusCode::NOT_FOUND, "no_cards_chosen");
     };
     let qs = session_qs(&ids);
     render(&WorkshopShow {
+        ui,
         card: card.clone(),
         position: i + 1,
         count: ids.len(),
@@ -787,12 +820,14 @@ pub struct HandoutView {
 #[derive(Template)]
 #[template(path = "workshop_print.html")]
 struct WorkshopPrint {
+    ui: Ui,
     cards: Vec<HandoutView>,
     per: usize,
     back: String,
 }
 
 pub async fn workshop_print(
+    ui: Ui,
     State(state): State<Shared>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
@@ -821,6 +856,7 @@ pub async fn workshop_print(
         })
         .collect();
     render(&WorkshopPrint {
+        ui,
         cards,
         per,
         back: format!("/workshop?{}", session_qs(&ids)),
@@ -830,13 +866,18 @@ pub async fn workshop_print(
 #[derive(Template)]
 #[template(path = "comparison.html")]
 struct ComparisonPage {
+    ui: Ui,
     svg: String,
-    instruments: &'static [super::diagram::Instrument],
+    instruments: Vec<super::diagram::InstrumentRow>,
 }
 
-pub async fn comparison_page() -> Response {
+pub async fn comparison_page(ui: Ui) -> Response {
     render(&ComparisonPage {
-        svg: super::diagram::comparison(),
-        instruments: super::diagram::INSTRUMENTS,
+        svg: super::diagram::comparison(ui.lang),
+        instruments: super::diagram::INSTRUMENTS
+            .iter()
+            .map(|i| i.row(ui.lang))
+            .collect(),
+        ui,
     })
 }

@@ -3,14 +3,25 @@
 //! with the user's answers marked. SVG uses presentation attributes only, so the strict
 //! Content-Security-Policy (no inline styles) holds.
 
+use super::ui::{Lang, text};
 use crate::iop::{Rules, Verdict};
 
 fn esc(s: &str) -> String {
     crate::search::escape_html(s)
 }
 
-/// One instrument and how it works (our summary of the guidance documents).
+/// One instrument and how it works (our summary of the guidance documents), in Swedish and
+/// English: `[sv, en]`.
 pub struct Instrument {
+    pub name: [&'static str; 2],
+    pub initiative: [&'static str; 2],
+    pub competition: [&'static str; 2],
+    pub payment: [&'static str; 2],
+    pub basis: &'static str,
+}
+
+/// One instrument's texts in the interface language.
+pub struct InstrumentRow {
     pub name: &'static str,
     pub initiative: &'static str,
     pub competition: &'static str,
@@ -18,55 +29,73 @@ pub struct Instrument {
     pub basis: &'static str,
 }
 
+impl Instrument {
+    pub fn row(&self, lang: Lang) -> InstrumentRow {
+        let i = lang as usize;
+        InstrumentRow {
+            name: self.name[i],
+            initiative: self.initiative[i],
+            competition: self.competition[i],
+            payment: self.payment[i],
+            basis: self.basis,
+        }
+    }
+}
+
 pub const INSTRUMENTS: &[Instrument] = &[
     Instrument {
-        name: "Bidrag",
-        initiative: "Organisationen",
-        competition: "Ingen",
-        payment: "Stöd utan motprestation",
+        name: ["Bidrag", "Grant"],
+        initiative: ["Organisationen", "The organisation"],
+        competition: ["Ingen", "None"],
+        payment: ["Stöd utan motprestation", "Support without consideration"],
         basis: "Kommunallagen, statsstödsregler",
     },
     Instrument {
-        name: "IOP",
-        initiative: "Organisationen (idén)",
-        competition: "Ingen marknad",
-        payment: "Delade resurser",
+        name: ["IOP", "IOP"],
+        initiative: ["Organisationen (idén)", "The organisation (its idea)"],
+        competition: ["Ingen marknad", "No market"],
+        payment: ["Delade resurser", "Shared resources"],
         basis: "HFD 2020 ref. 15 (gränsen mot köp)",
     },
     Instrument {
-        name: "LOV",
-        initiative: "Myndigheten",
-        competition: "Brukaren väljer",
-        payment: "Fast ersättning per insats",
+        name: ["LOV", "LOV"],
+        initiative: ["Myndigheten", "The authority"],
+        competition: ["Brukaren väljer", "The user chooses"],
+        payment: ["Fast ersättning per insats", "Fixed fee per service"],
         basis: "LOV (SFS 2008:962)",
     },
     Instrument {
-        name: "Upphandling",
-        initiative: "Myndigheten",
-        competition: "Anbud i konkurrens",
-        payment: "Pris enligt kontrakt",
+        name: ["Upphandling", "Procurement"],
+        initiative: ["Myndigheten", "The authority"],
+        competition: ["Anbud i konkurrens", "Competing tenders"],
+        payment: ["Pris enligt kontrakt", "Price per contract"],
         basis: "LOU (SFS 2016:1145)",
     },
     Instrument {
-        name: "Reserverad upphandling",
-        initiative: "Myndigheten",
-        competition: "Bara vissa leverantörer",
-        payment: "Pris enligt kontrakt",
+        name: ["Reserverad upphandling", "Reserved procurement"],
+        initiative: ["Myndigheten", "The authority"],
+        competition: ["Bara vissa leverantörer", "Only some suppliers"],
+        payment: ["Pris enligt kontrakt", "Price per contract"],
         basis: "LOU 4 kap. 18 §, 19 kap. 25–25 a §§",
     },
 ];
 
 /// The comparison as a grid: one row per instrument, columns initiative, competition, payment.
-pub fn comparison() -> String {
-    let cols = ["Vem tar initiativet?", "Konkurrens?", "Hur betalas det?"];
+pub fn comparison(lang: Lang) -> String {
+    let cols = [
+        text(lang, "compare.initiative_q"),
+        text(lang, "compare.competition_q"),
+        text(lang, "compare.payment_q"),
+    ];
     let (row_h, first_w, col_w, head_h) = (64, 190, 230, 44);
     let width = first_w + col_w * cols.len() + 2;
     let height = head_h + row_h * INSTRUMENTS.len() + 2;
     let fills = ["#e6f2e6", "#e8f1f8", "#fff3d6", "#f3e8f8", "#fde8e8"];
     let mut svg = format!(
         "<svg class=\"diagram\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"jfr-titel jfr-besk\" xmlns=\"http://www.w3.org/2000/svg\">\
-<title id=\"jfr-titel\">Bidrag, IOP, LOV, upphandling och reserverad upphandling</title>\
-<desc id=\"jfr-besk\">Vem som tar initiativet, om det finns konkurrens och hur betalningen fungerar för fem sätt att samverka eller köpa. Samma uppgifter finns i tabellen under bilden.</desc>"
+<title id=\"jfr-titel\">{}</title><desc id=\"jfr-besk\">{}</desc>",
+        esc(text(lang, "compare.svg_title")),
+        esc(text(lang, "compare.svg_desc"))
     );
     for (i, c) in cols.iter().enumerate() {
         let x = first_w + col_w * i;
@@ -76,7 +105,7 @@ pub fn comparison() -> String {
             esc(c)
         ));
     }
-    for (r, ins) in INSTRUMENTS.iter().enumerate() {
+    for (r, ins) in INSTRUMENTS.iter().map(|i| i.row(lang)).enumerate() {
         let y = head_h + row_h * r + 1;
         let fill = fills[r % fills.len()];
         svg.push_str(&format!(
@@ -98,13 +127,19 @@ pub fn comparison() -> String {
 
 /// The IOP check as a column of question boxes, each marked with the answer given (or "obesvarad"),
 /// ending in the indication.
-pub fn iop_path(rules: &Rules, answers: &crate::iop::Answers, verdict: &Verdict) -> String {
+pub fn iop_path(
+    rules: &Rules,
+    answers: &crate::iop::Answers,
+    verdict: &Verdict,
+    lang: Lang,
+) -> String {
     let (box_h, gap, width) = (46, 14, 760);
     let n = rules.question.len();
     let height = (box_h + gap) * (n + 1) + 10;
     let mut svg = format!(
         "<svg class=\"diagram\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"iop-titel\" xmlns=\"http://www.w3.org/2000/svg\">\
-<title id=\"iop-titel\">Era svar i IOP-kollen, fråga för fråga, och indikationen de leder till</title>"
+<title id=\"iop-titel\">{}</title>",
+        esc(text(lang, "iop.svg_title"))
     );
     for (i, q) in rules.question.iter().enumerate() {
         let y = i * (box_h + gap) + 4;
@@ -116,7 +151,11 @@ pub fn iop_path(rules: &Rules, answers: &crate::iop::Answers, verdict: &Verdict)
             Some(a) if answers.get(&q.id).map(String::as_str) != Some(crate::iop::UNKNOWN) => {
                 ("#e8f1f8", "#00508a", a.clone())
             }
-            _ => ("#f4f4f4", "#6b7280", "Obesvarad".to_string()),
+            _ => (
+                "#f4f4f4",
+                "#6b7280",
+                text(lang, "iop.no_answer").to_string(),
+            ),
         };
         let short: String = q.text.chars().take(70).collect();
         let short = if q.text.chars().count() > 70 {
@@ -126,12 +165,13 @@ pub fn iop_path(rules: &Rules, answers: &crate::iop::Answers, verdict: &Verdict)
         };
         svg.push_str(&format!(
             "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"2\"/>\
-<text x=\"16\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"13\">{}. {}</text><text x=\"16\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"13\" font-weight=\"bold\">Svar: {}</text>",
+<text x=\"16\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"13\">{}. {}</text><text x=\"16\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"13\" font-weight=\"bold\">{}: {}</text>",
             width - 8,
             y + 19,
             i + 1,
             esc(&short),
             y + 37,
+            esc(text(lang, "iop.answer")),
             esc(&label.chars().take(80).collect::<String>())
         ));
         svg.push_str(&format!(
@@ -144,12 +184,13 @@ pub fn iop_path(rules: &Rules, answers: &crate::iop::Answers, verdict: &Verdict)
     }
     let y = n * (box_h + gap) + 4;
     svg.push_str(&format!(
-        "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"#00508a\"/><text x=\"{}\" y=\"{}\" fill=\"#ffffff\" font-size=\"16\" font-weight=\"bold\" text-anchor=\"middle\">{} (säkerhet: {})</text></svg>",
+        "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"#00508a\"/><text x=\"{}\" y=\"{}\" fill=\"#ffffff\" font-size=\"16\" font-weight=\"bold\" text-anchor=\"middle\">{} ({}: {})</text></svg>",
         width - 8,
         width / 2,
         y + 29,
         esc(&verdict.title),
-        esc(&verdict.certainty)
+        esc(&text(lang, "iop.certainty").to_lowercase()),
+        esc(text(lang, &format!("certainty.{}", verdict.certainty)))
     ));
     svg
 }

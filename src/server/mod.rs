@@ -6,6 +6,7 @@
 mod curated_pages;
 mod diagram;
 mod pages;
+pub mod ui;
 
 use crate::search::{Engine, MAX_LIMIT, SearchRequest};
 use crate::wire::{ApiError, SearchResponse};
@@ -114,6 +115,7 @@ pub fn app(state: Shared) -> Router {
         .route("/static/{file}", get(pages::static_file))
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(ui::remember_choice))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
@@ -129,9 +131,9 @@ pub fn app(state: Shared) -> Router {
                 .layer(axum::error_handling::HandleErrorLayer::new(
                     |_: tower::BoxError| async {
                         pages::error_page(
+                            &ui::Ui::swedish(),
                             StatusCode::SERVICE_UNAVAILABLE,
-                            "Tjänsten är hårt belastad",
-                            "Försök igen om en liten stund.",
+                            "overloaded",
                         )
                     },
                 ))

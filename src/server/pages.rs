@@ -1,8 +1,9 @@
 //! Server-rendered HTML pages (askama templates in `web/templates`, compiled into the binary,
 //! auto-escaped) and the embedded static assets. Every page works without JavaScript.
 
+use super::ui::{Lang, Ui, text, text_opt};
 use super::{Shared, run_search};
-use crate::document::{Kind, Meta, RelPath};
+use crate::document::{Meta, RelPath};
 use crate::search::SearchRequest;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -25,6 +26,7 @@ const EXAMPLES: &[&str] = &[
 
 pub struct HitView {
     pub url: String,
+    pub lang: String,
     pub title: String,
     pub section: Option<String>,
     pub snippet: String,
@@ -38,6 +40,8 @@ pub struct HitGroup {
     pub url: String,
     pub path: String,
     pub kind_label: String,
+    /// The document's language (`sv`, `en`), marked on the hit when it differs from the page's.
+    pub lang: String,
     pub sections: Vec<HitView>,
 }
 
@@ -52,6 +56,7 @@ fn group_hits(hits: Vec<HitView>) -> Vec<HitGroup> {
                 url: h.url.clone(),
                 path: h.path.clone(),
                 kind_label: h.kind_label.clone(),
+                lang: h.lang.clone(),
                 sections: vec![h],
             }),
         }
@@ -62,6 +67,7 @@ fn group_hits(hits: Vec<HitView>) -> Vec<HitGroup> {
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
+    ui: Ui,
     query: String,
     facets: Vec<FacetGroup>,
     active: Vec<FacetLink>,
@@ -98,26 +104,21 @@ pub fn path_url(path: &str) -> String {
     percent_encoding::utf8_percent_encode(path, SET).to_string()
 }
 
-fn audience_label(a: &str) -> &str {
-    match a {
-        "procurer" => "upphandlare",
-        "organisation" => "idéburna organisationer och sociala företag",
-        "facilitator" => "processledare",
-        other => other,
-    }
+fn audience_label(a: &str, lang: Lang) -> String {
+    text_opt(lang, &format!("audience.{a}")).map_or_else(|| a.to_string(), str::to_string)
 }
 
-fn kind_label(kind: &str) -> String {
-    match kind {
-        "markdown" => Kind::Markdown.label(),
-        "html" => Kind::Html.label(),
-        "pdf" => Kind::Pdf.label(),
-        _ => Kind::Text.label(),
-    }
-    .to_string()
+/// "Webbsida", "PDF", ... for a document kind (`markdown`, `html`, `pdf`, `text`).
+fn kind_label(kind: &str, lang: Lang) -> String {
+    let kind = match kind {
+        "markdown" | "html" | "pdf" => kind,
+        _ => "text",
+    };
+    text(lang, &format!("format.{kind}")).to_string()
 }
 
 pub async fn search_page(
+    ui: Ui,
     State(state): State<Shared>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
@@ -131,7 +132,9 @@ pub async fn search_page(
         .unwrap_or(1)
         .clamp(1, 50);
     let sections = state.engine.load().num_sections();
+    let lang = ui.lang;
     let mut view = SearchPage {
+        ui,
         query: query.clone(),
         facets: vec![],
         active: vec![],
@@ -157,7 +160,11 @@ pub async fn search_page(
         view.active = filters
             .iter()
             .map(|(k, v)| FacetLink {
-                label: format!("{}: {}", facet_kind_label(k), facet_value_label(k, v)),
+                label: format!(
+                    "{}: {}",
+                    facet_kind_label(k, lang),
+                    facet_value_label(k, v, lang)
+                ),
                 count: 0,
                 url: format!(
                     "/?q={}{}",
@@ -171,7 +178,7 @@ pub async fn search_page(
             .iter()
             .filter(|(k, values)| values.len() > 1 || filters.iter().all(|(fk, _)| fk != *k))
             .map(|(k, values)| FacetGroup {
-                label: facet_kind_label(k).to_string(),
+                label: facet_kind_label(k, lang).to_string(),
                 links: values
                     .iter()
                     .filter(|v| !filters.iter().any(|(fk, fv)| fk == k && fv == &v.value))
@@ -181,7 +188,7 @@ pub async fn search_page(
                         with.retain(|(fk, _)| fk != k);
                         with.push((k.clone(), v.value.clone()));
                         FacetLink {
-                            label: facet_value_label(k, &v.value),
+                            label: facet_value_label(k, &v.value, lang),
                             count: v.count,
                             url: format!(
                                 "/?q={}{}",
@@ -218,8 +225,9 @@ pub async fn search_page(
                     title: h.title,
                     section: h.section,
                     snippet: h.snippet,
-                    kind_label: kind_label(&h.kind),
+                    kind_label: kind_label(&h.kind, lang),
                     path: h.path,
+                    lang: h.lang,
                 })
                 .collect(),
         );
@@ -253,28 +261,18 @@ fn filter_query(filters: &[(String, String)], without: Option<(&String, &String)
         .collect()
 }
 
-fn facet_kind_label(kind: &str) -> &'static str {
-    match kind {
-        "topic" => "Ämne",
-        "audience" => "Målgrupp",
-        "lang" => "Språk",
-        "format" => "Format",
-        "source" => "Område",
-        "year" => "Granskad år",
-        _ => "Filter",
-    }
+fn facet_kind_label(kind: &str, lang: Lang) -> &'static str {
+    text_opt(lang, &format!("facet.{kind}")).unwrap_or(text(lang, "facet.label"))
 }
 
-fn facet_value_label(kind: &str, value: &str) -> String {
+fn facet_value_label(kind: &str, value: &str, lang: Lang) -> String {
     match kind {
-        "topic" => super::curated_pages::topic_label(value).to_string(),
-        "audience" => audience_label(value).to_string(),
-        "lang" => match value {
-            "sv" => "svenska".into(),
-            "en" => "engelska".into(),
-            v => v.into(),
-        },
-        "format" => kind_label(value),
+        "topic" => super::curated_pages::topic_label(value, lang),
+        "audience" => audience_label(value, lang),
+        "lang" => text_opt(lang, &format!("lang.{value}"))
+            .unwrap_or(value)
+            .to_string(),
+        "format" => kind_label(value, lang),
         _ => value.to_string(),
     }
 }
@@ -295,6 +293,7 @@ pub struct SectionView {
 #[derive(Template)]
 #[template(path = "document.html")]
 struct DocumentPage {
+    ui: Ui,
     title: String,
     path: String,
     kind_label: String,
@@ -309,15 +308,19 @@ struct DocumentPage {
     query: String,
     toc: Vec<(String, String)>,
     path_url: String,
-    similar: Vec<(String, String)>,
-    same_refs: Vec<(String, String)>,
+    similar: Vec<Related>,
+    same_refs: Vec<Related>,
 }
 
-/// A link as (url, label).
-type Link = (String, String);
+/// A link to a related document, with the document's language.
+pub struct Related {
+    pub url: String,
+    pub title: String,
+    pub lang: String,
+}
 
 /// Documents like this one (more-like-this over its text), and documents citing the same legal
-/// provisions; each as (url, title), at most five, never the document itself or a card.
+/// provisions; at most five each, never the document itself or a card.
 fn related_documents(
     engine: &crate::search::Engine,
     searcher: &tantivy::Searcher,
@@ -325,9 +328,9 @@ fn related_documents(
     body: tantivy::schema::Field,
     text: &str,
     legal_refs: &[String],
-) -> (Vec<Link>, Vec<Link>) {
+) -> (Vec<Related>, Vec<Related>) {
     let f = &engine.fields;
-    let collect = |query: &dyn tantivy::query::Query| -> Vec<(String, String)> {
+    let collect = |query: &dyn tantivy::query::Query| -> Vec<Related> {
         let Ok(top) = searcher.search(query, &TopDocs::with_limit(60).order_by_score()) else {
             return Vec::new();
         };
@@ -338,8 +341,12 @@ fn related_documents(
                 let p = d.get_first(f.path)?.as_str()?.to_string();
                 let t = d.get_first(f.title)?.as_str()?.to_string();
                 let kind = d.get_first(f.kind).and_then(|v| v.as_str()).unwrap_or("");
-                (p != path && kind != "card" && seen.insert(p.clone()))
-                    .then(|| (format!("/dok/{}", path_url(&p)), t))
+                let lang = d.get_first(f.lang).and_then(|v| v.as_str()).unwrap_or("sv");
+                (p != path && kind != "card" && seen.insert(p.clone())).then(|| Related {
+                    url: format!("/dok/{}", path_url(&p)),
+                    title: t,
+                    lang: lang.to_string(),
+                })
             })
             .take(5)
             .collect()
@@ -460,20 +467,19 @@ fn query_stems(q: &str) -> std::collections::HashSet<String> {
 }
 
 pub async fn document_page(
+    ui: Ui,
     State(state): State<Shared>,
     Path(raw): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let stems = query_stems(params.get("q").map(String::as_str).unwrap_or(""));
     let Some(path) = RelPath::parse(&raw) else {
-        return error_page(
-            StatusCode::NOT_FOUND,
-            "Sidan finns inte",
-            "Dokumentet du söker finns inte i Vägvisare.",
-        );
+        return error_page(&ui, StatusCode::NOT_FOUND, "no_document");
     };
     let engine = state.engine.load_full();
+    let page_ui = ui.clone();
     let found = tokio::task::spawn_blocking(move || {
+        let ui = page_ui;
         let searcher = engine.reader.searcher();
         let f = &engine.fields;
         let q = TermQuery::new(
@@ -532,7 +538,7 @@ pub async fn document_page(
             same_refs: related.1,
             title: text(first, f.title).unwrap_or_default(),
             path: path.to_string(),
-            kind_label: kind_label(&text(first, f.kind).unwrap_or_default()),
+            kind_label: kind_label(&text(first, f.kind).unwrap_or_default(), ui.lang),
             lang,
             summary: meta.summary,
             legal_refs: meta.legal_refs,
@@ -541,7 +547,7 @@ pub async fn document_page(
             audience: meta
                 .audience
                 .iter()
-                .map(|a| audience_label(a).to_string())
+                .map(|a| audience_label(a, ui.lang))
                 .collect(),
             cards: engine
                 .curated
@@ -561,6 +567,7 @@ pub async fn document_page(
                 .filter_map(|s| s.heading.clone().map(|h| (s.anchor.clone(), h)))
                 .collect(),
             sections,
+            ui,
         })
     })
     .await
@@ -568,46 +575,43 @@ pub async fn document_page(
     .flatten();
     match found {
         Some(page) => render(&page),
-        None => error_page(
-            StatusCode::NOT_FOUND,
-            "Sidan finns inte",
-            "Dokumentet du söker finns inte i Vägvisare.",
-        ),
+        None => error_page(&ui, StatusCode::NOT_FOUND, "no_document"),
     }
 }
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    heading: &'a str,
-    message: &'a str,
+    ui: &'a Ui,
+    heading: &'static str,
+    message: &'static str,
 }
 
-pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
-    let body = ErrorPage { heading, message }
-        .render()
-        .unwrap_or_else(|_| heading.to_string());
+/// An error page from the texts `err.<what>.title` and `err.<what>.text`.
+pub fn error_page(ui: &Ui, status: StatusCode, what: &str) -> Response {
+    let heading = ui.t(&format!("err.{what}.title"));
+    let message = ui.t(&format!("err.{what}.text"));
+    let body = ErrorPage {
+        ui,
+        heading,
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| heading.to_string());
     (status, Html(body)).into_response()
 }
 
+/// An error page for places without a request at hand (panics): in Swedish.
 pub fn error_response(status: StatusCode) -> Response {
-    error_page(
-        status,
-        "Något gick fel",
-        "Ett oväntat fel inträffade. Försök igen om en stund.",
-    )
+    error_page(&Ui::swedish(), status, "unexpected")
 }
 
-pub async fn not_found() -> Response {
-    error_page(
-        StatusCode::NOT_FOUND,
-        "Sidan finns inte",
-        "Adressen finns inte i Vägvisare.",
-    )
+pub async fn not_found(ui: Ui) -> Response {
+    error_page(&ui, StatusCode::NOT_FOUND, "no_page")
 }
 
 /// Assets are compiled into the binary, so `serve` runs from any directory.
-pub async fn static_file(Path(file): Path<String>) -> Response {
+pub async fn static_file(ui: Ui, Path(file): Path<String>) -> Response {
     let (body, mime): (&'static str, &str) = match file.as_str() {
         "style.css" => (
             include_str!("../../web/static/style.css"),
@@ -617,7 +621,7 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
             include_str!("../../web/static/enhance.js"),
             "text/javascript; charset=utf-8",
         ),
-        _ => return not_found().await,
+        _ => return not_found(ui).await,
     };
     let mut resp = body.into_response();
     resp.headers_mut().insert(
@@ -634,14 +638,12 @@ pub async fn static_file(Path(file): Path<String>) -> Response {
 /// The original file of an indexed document, as a download. Only paths the index knows are
 /// served, resolved inside the corpus (symlinks leading out of it are refused), and always as an
 /// attachment, so an original HTML page never runs in this site's origin.
-pub async fn original_file(State(state): State<Shared>, Path(raw): Path<String>) -> Response {
-    let missing = || {
-        error_page(
-            StatusCode::NOT_FOUND,
-            "Filen finns inte",
-            "Originalfilen finns inte i Vägvisare.",
-        )
-    };
+pub async fn original_file(
+    ui: Ui,
+    State(state): State<Shared>,
+    Path(raw): Path<String>,
+) -> Response {
+    let missing = || error_page(&ui, StatusCode::NOT_FOUND, "no_file");
     let (Some(path), Some(corpus)) = (RelPath::parse(&raw), state.corpus_dir.clone()) else {
         return missing();
     };

@@ -740,3 +740,139 @@ async fn diagrams_are_inline_svg_from_data() {
         "{texts}"
     );
 }
+
+/// Text nodes of a page whose nearest `lang` attribute says `lang`, joined by newlines.
+fn text_in_language(html: &scraper::Html, lang: &str) -> String {
+    let mut out = String::new();
+    for node in html.tree.root().descendants() {
+        let scraper::Node::Text(t) = node.value() else {
+            continue;
+        };
+        let in_script = node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "script" | "style" | "title"))
+        });
+        let nearest = node
+            .ancestors()
+            .find_map(|a| a.value().as_element().and_then(|e| e.attr("lang")));
+        if !in_script && nearest == Some(lang) {
+            out.push_str(t);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Whether `text` holds `phrase` as whole words.
+fn contains_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// The interface in English: every page type renders with `lang="en"`, English texts, a switch
+/// back to Swedish that keeps the address, and no Swedish interface text outside elements marked
+/// `lang="sv"` (documents and cards keep their language and are marked so).
+#[tokio::test]
+async fn english_interface_on_every_page_type() {
+    let (_dir, st) = shipped_state();
+    let sv_texts = vagvisare::server::ui::parse_texts(include_str!("../../web/i18n/sv.toml"));
+    let en_texts = vagvisare::server::ui::parse_texts(include_str!("../../web/i18n/en.toml"));
+    // Swedish interface texts that differ from their English version (short ones such as "PDF"
+    // or "Workshop" are the same in both).
+    let swedish_only: Vec<&String> = sv_texts
+        .iter()
+        .filter(|(k, v)| en_texts.get(*k) != Some(v) && v.chars().count() >= 8)
+        .map(|(_, v)| v)
+        .collect();
+    assert!(swedish_only.len() > 100, "{}", swedish_only.len());
+    let card = {
+        let (_, _, body) = get(&st, "/kort").await;
+        let html = scraper::Html::parse_document(&body);
+        let sel = scraper::Selector::parse(".cardgroup a").unwrap();
+        let href = html.select(&sel).next().unwrap().attr("href").unwrap();
+        href.to_string()
+    };
+    let card_id = card.trim_start_matches("/kort/").to_string();
+    let pages = [
+        "/".to_string(),
+        "/?q=reserverade%20kontrakt".into(),
+        "/?q=qqqxyzzy".into(),
+        "/?q=upphandling&topic=iop".into(),
+        "/dok/reserverade-kontrakt/reserverade-kontrakt-grunder.md?q=kontrakt".into(),
+        "/kort".into(),
+        card.clone(),
+        "/iop".into(),
+        "/iop/resultat?ideburen=ja&vinst=inget-overskott".into(),
+        "/troskelvarden?value=800000&kind=tjanster&buyer=kommun".into(),
+        "/jamforelse".into(),
+        "/nytt".into(),
+        "/tillganglighet".into(),
+        format!("/workshop?k={card_id}"),
+        format!("/workshop/visa?k={card_id}&i=0"),
+        format!("/workshop/utskrift?k={card_id}&per=4"),
+        "/finns-inte".into(),
+    ];
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    for page in &pages {
+        let sep = if page.contains('?') { '&' } else { '?' };
+        let (status, headers, body) = get(&st, &format!("{page}{sep}lang=en")).await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+            "{page}: {status}"
+        );
+        assert!(
+            headers
+                .get_all("set-cookie")
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("lang=en;")),
+            "{page}: the choice is remembered"
+        );
+        let html = scraper::Html::parse_document(&body);
+        let root = html.root_element();
+        assert_eq!(root.attr("lang"), Some("en"), "{page}");
+        let english = text_in_language(&html, "en");
+        for sv in &swedish_only {
+            assert!(
+                !contains_words(&english, sv),
+                "{page}: Swedish interface text {sv:?} outside lang=\"sv\""
+            );
+        }
+        if !page.starts_with("/workshop/") {
+            let switch = html
+                .select(&sel("a.langswitch"))
+                .next()
+                .unwrap_or_else(|| panic!("{page}: language switch"));
+            assert_eq!(switch.text().collect::<String>(), "Svenska", "{page}");
+            let href = switch.attr("href").unwrap();
+            assert!(href.ends_with("lang=sv"), "{page}: {href}");
+            let path = page.split('?').next().unwrap();
+            assert!(
+                href.starts_with(path),
+                "{page}: switch keeps the page: {href}"
+            );
+            assert!(english.contains("Search"), "{page}: English navigation");
+        }
+    }
+    // Swedish stays the default; the cookie carries the choice to pages without the parameter.
+    let (_, _, body) = get(&st, "/kort").await;
+    assert!(body.contains("<html lang=\"sv\">") && body.contains(">English</a>"));
+    let resp = app(st.clone())
+        .oneshot(
+            Request::get("/kort")
+                .header("cookie", "lang=en")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains("<html lang=\"en\">") && body.contains("<h1>Answer cards</h1>"));
+    // Content keeps its language: card titles stay Swedish and are marked as such.
+    let html = scraper::Html::parse_document(&body);
+    assert!(html.select(&sel(".cardgroup ul[lang='sv'] a")).count() > 10);
+}

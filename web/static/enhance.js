@@ -23,11 +23,12 @@
   });
 
   if (!q || !window.fetch) return;
+  var english = document.documentElement.lang === 'en';
   var list = document.createElement('ul');
   list.id = 'forslag';
   list.className = 'suggest';
   list.setAttribute('role', 'listbox');
-  list.setAttribute('aria-label', 'Förslag');
+  list.setAttribute('aria-label', english ? 'Suggestions' : 'Förslag');
   list.hidden = true;
   q.parentNode.appendChild(list);
   q.setAttribute('role', 'combobox');
@@ -68,7 +69,7 @@
       a.textContent = s.label;          // never innerHTML: titles come from documents
       var kind = document.createElement('span');
       kind.className = 'kind';
-      kind.textContent = s.kind === 'kort' ? ' · svarskort' : '';
+      kind.textContent = s.kind === 'kort' ? (english ? ' · answer card' : ' · svarskort') : '';
       a.appendChild(kind);
       li.appendChild(a);
       list.appendChild(li);
