@@ -227,11 +227,12 @@ class Vocabulary:
         keyed.sort()
         self.content = [w for _, w in keyed]
         self.words = list(dict.fromkeys(FUNCTION_WORDS)) + self.content
-        self.cum_weights = list(itertools.accumulate(1.0 / r for r in range(1, len(self.words) + 1)))
+        ranks = range(1, len(self.words) + 1)
+        self.cum_weights = list(itertools.accumulate(1.0 / r for r in ranks))
         self.rank = {w: r for r, w in enumerate(self.words, 1)}
         self.kind = {w: entries[w][1] for w in content}
         self.base = {w: entries[w][2] for w in content}
-        assert not any(c in w for w in self.words for c in '&<>"\''), "vocabulary must need no escaping"
+        assert not any(c in w for w in self.words for c in '&<>"\''), "text must need no escaping"
 
     def draw(self, rng, k):
         return rng.choices(self.words, cum_weights=self.cum_weights, k=k)
@@ -242,7 +243,8 @@ VOCAB = Vocabulary()
 # --- Text ---------------------------------------------------------------------------------
 
 SENTENCE_LENGTHS = list(range(6, 26))
-SENTENCE_CUM = list(itertools.accumulate(math.exp(-((n - 13) / 5.0) ** 2) for n in SENTENCE_LENGTHS))
+SENTENCE_WEIGHTS = [math.exp(-(((n - 13) / 5) ** 2)) for n in SENTENCE_LENGTHS]  # peak at 13 words
+SENTENCE_CUM = list(itertools.accumulate(SENTENCE_WEIGHTS))
 TERMINATORS = [".", "?", "!"]
 TERMINATOR_CUM = [0.93, 0.99, 1.0]
 # What a sentence carries besides plain words: nothing, a legal reference, an amount, a year,
@@ -257,6 +259,7 @@ FAMOUS_REFS = [("LOU", "4", "18"), ("LOU", "19 a", "2"), ("LOU", "19", "25"), ("
                ("LOV", "1", "1"), ("LUF", "19", "2")]
 SFS_REFS = ["SFS 2016:1145", "SFS 2016:1146", "SFS 2016:1147", "SFS 2008:962", "SFS 2022:900"]
 AMOUNTS = [700_000, 1_000_000, 1_200_000, 8_109_450, 2_500_000, 150_000, 50_000]
+DIACRITICS = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
 
 
 def legal_ref(rng):
@@ -327,7 +330,7 @@ def list_items(rng):
 
 
 def domain_noun(rng, form=None):
-    """A procurement noun in a given (or random) form: 0 base, 1 definite, 2 plural, 3 plural def."""
+    """A procurement noun in form 0 (base), 1 (definite), 2 (plural) or 3 (plural definite)."""
     cls = rng.choice(sorted(DOMAIN_NOUNS))
     word = rng.choice(DOMAIN_NOUNS[cls].split())
     return noun_forms(word, cls)[rng.randrange(4) if form is None else form]
@@ -342,10 +345,11 @@ HEADING_TEMPLATES = [
 TITLE_TEMPLATES = [
     "{N} – vägledning för {aud}", "Så använder ni {p}", "{N} och {p}: frågor och svar",
     "Guide: {n} i {place}", "{N} enligt {law}", "Vad är {n}?", "{C} – så går det till",
-    "{N} för idéburna organisationer", "{N} och {C}",
+    "{N} för idéburna organisationer", "{N} och {c}",
 ]
 AUDIENCES = ["procurer", "organisation", "facilitator"]
-AUDIENCE_WORDS = {"procurer": "upphandlare", "organisation": "föreningar", "facilitator": "processledare"}
+AUDIENCE_WORDS = {"procurer": "upphandlare", "organisation": "föreningar",
+                  "facilitator": "processledare"}
 TOPICS = ["upphandling", "direktupphandling", "troskelvarden", "iop", "reserverade-kontrakt",
           "sociala-foretag", "lov", "overprovning", "hallbarhet", "bidrag", "statsstod",
           "uppfoljning", "eu"]
@@ -358,7 +362,8 @@ def capitalise(text):
 def fill(rng, template, audience):
     return template.format(
         n=domain_noun(rng, 0), N=capitalise(domain_noun(rng, 0)), d=domain_noun(rng, 1),
-        p=domain_noun(rng, 2), C=capitalise(rng.choice(VOCAB.compounds)),
+        p=domain_noun(rng, 2), c=rng.choice(VOCAB.compounds),
+        C=capitalise(rng.choice(VOCAB.compounds)),
         place=rng.choice(PLACES), ref=ref_in_text(legal_ref(rng)),
         law=rng.choice(["LOU", "LOV", "LUF"]), aud=AUDIENCE_WORDS[audience[0]],
     )
@@ -379,7 +384,6 @@ def sections(rng, target):
     total_share = sum(shares)
     chars = 0
     parts = []
-    level = 2
     for n, share in enumerate(shares):
         budget = target * share / total_share
         blocks = []
@@ -481,8 +485,8 @@ def html_page(meta, parts):
 
 
 def slug(text):
-    table = str.maketrans("åäöéÅÄÖÉ", "aaoeaaoe")
-    kept = "".join(c if c.isalnum() and c.isascii() else "-" for c in text.lower().translate(table))
+    ascii_text = text.lower().translate(DIACRITICS)
+    kept = "".join(c if c.isalnum() and c.isascii() else "-" for c in ascii_text)
     return "-".join(filter(None, kept.split("-")))[:60]
 
 
@@ -506,18 +510,20 @@ def write_document(out_dir, folders, seed, i):
 ENGLISH_QUERIES = [
     "reserved contracts", "public procurement", "direct award threshold", "social enterprises",
     "framework agreement", "civil society partnership", "procurement review", "state aid",
-    "social clauses", "employment requirements", "idea-based partnership", "thresholds 2026",
+    "social clauses", "employment requirements", "partnership with civil society",
+    "thresholds 2026",
     "tender documents", "supplier selection", "value transfer",
 ]
 ABBREVIATION_QUERIES = [
     "IOP", "LOU", "LOV", "ASF", "LUF", "SGEI", "ESPD", "LOU tröskelvärden", "IOP utan upphandling",
-    "LOV valfrihetssystem", "ASF reserverade kontrakt", "IOP avtal", "SFS 2016", "LOU direktupphandling",
+    "LOV valfrihetssystem", "ASF reserverade kontrakt", "IOP avtal", "SFS 2016",
+    "LOU direktupphandling",
 ]
 PHRASE_QUERIES = [
     "reserverade kontrakt", "idéburna organisationer", "sociala företag", "sociala hänsyn",
-    "idéburet offentligt partnerskap", "upphandlande myndighet", "arbetsintegrerande sociala företag",
+    "idéburet offentligt partnerskap", "upphandlande myndighet",
+    "arbetsintegrerande sociala företag",
 ]
-DIACRITICS = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
 
 
 def typo(rng, word):
@@ -582,7 +588,7 @@ def main():
         os.makedirs(os.path.join(args.out_dir, f"del{f:02d}"), exist_ok=True)
     html = total_bytes = total_chars = 0
     write = functools.partial(write_document, args.out_dir, folders, args.seed)
-    with multiprocessing.Pool() as pool:  # documents are independent: one core each
+    with multiprocessing.Pool() as pool:  # documents are independent: use every core
         for is_html, size, chars in pool.imap_unordered(write, range(args.n), chunksize=64):
             html += is_html
             total_bytes += size

@@ -189,7 +189,7 @@ pub fn iop_path(
         width / 2,
         y + 29,
         esc(&verdict.title),
-        esc(&text(lang, "iop.certainty").to_lowercase()),
+        esc(text(lang, "iop.certainty_short")),
         esc(text(lang, &format!("certainty.{}", verdict.certainty)))
     ));
     svg

@@ -3,8 +3,9 @@
 //! IOP questions keep their own language, and templates mark Swedish content with `lang="sv"`
 //! when the interface speaks English.
 //!
-//! A request picks its language by `?lang=en|sv` (so a link can carry it) or else by the `lang`
-//! cookie that [`remember_choice`] sets whenever the parameter is used.
+//! A request picks its language by `?sprak=en|sv` (so a link can carry it) or else by the `sprak`
+//! cookie that [`remember_choice`] sets whenever the parameter is used. (Not `lang`: that is the
+//! search filter on the documents' language.)
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -117,7 +118,7 @@ impl Ui {
     pub fn swedish() -> Ui {
         Ui {
             lang: Lang::Sv,
-            switch_url: "/?lang=en".into(),
+            switch_url: "/?sprak=en".into(),
         }
     }
 
@@ -147,7 +148,7 @@ impl Ui {
         self.lang.other().code()
     }
 
-    /// The language of a request: `?lang=` first, then the `lang` cookie, else Swedish.
+    /// The language of a request: `?sprak=` first, then the `sprak` cookie, else Swedish.
     pub fn of(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Ui {
         let from_query = uri.query().and_then(query_lang);
         let from_cookie = || {
@@ -156,21 +157,21 @@ impl Ui {
                 .iter()
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(';'))
-                .find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::parse))
+                .find_map(|c| c.trim().strip_prefix("sprak=").and_then(Lang::parse))
         };
         let lang = from_query.or_else(from_cookie).unwrap_or(Lang::Sv);
         let kept: Vec<&str> = uri
             .query()
             .unwrap_or("")
             .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .filter(|p| !p.is_empty() && !p.starts_with("sprak="))
             .collect();
         let mut switch_url = format!("{}?", uri.path());
         for p in kept {
             switch_url.push_str(p);
             switch_url.push('&');
         }
-        switch_url.push_str("lang=");
+        switch_url.push_str("sprak=");
         switch_url.push_str(lang.other().code());
         Ui { lang, switch_url }
     }
@@ -179,7 +180,7 @@ impl Ui {
 fn query_lang(query: &str) -> Option<Lang> {
     query
         .split('&')
-        .find_map(|p| p.strip_prefix("lang=").and_then(Lang::parse))
+        .find_map(|p| p.strip_prefix("sprak=").and_then(Lang::parse))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ui {
@@ -190,14 +191,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Ui {
     }
 }
 
-/// Middleware: a request that chooses a language with `?lang=` gets it remembered in a cookie,
+/// Middleware: a request that chooses a language with `?sprak=` gets it remembered in a cookie,
 /// so the following pages keep speaking it without every link carrying the parameter.
 pub async fn remember_choice(req: Request, next: Next) -> Response {
     let chosen = req.uri().query().and_then(query_lang);
     let mut resp = next.run(req).await;
     if let Some(lang) = chosen {
         let cookie = format!(
-            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            "sprak={}; Path=/; Max-Age=31536000; SameSite=Lax",
             lang.code()
         );
         if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -262,13 +263,13 @@ mod tests {
         let uri: axum::http::Uri = "/kort?x=1".parse().unwrap();
         let ui = Ui::of(&uri, &headers);
         assert_eq!(ui.lang, Lang::Sv);
-        assert_eq!(ui.switch_url, "/kort?x=1&lang=en");
-        headers.insert(header::COOKIE, "a=b; lang=en".parse().unwrap());
+        assert_eq!(ui.switch_url, "/kort?x=1&sprak=en");
+        headers.insert(header::COOKIE, "a=b; sprak=en".parse().unwrap());
         assert_eq!(Ui::of(&uri, &headers).lang, Lang::En);
-        let uri: axum::http::Uri = "/?q=iop&lang=sv".parse().unwrap();
+        let uri: axum::http::Uri = "/?q=iop&lang=en&sprak=sv".parse().unwrap();
         let ui = Ui::of(&uri, &headers);
         assert_eq!(ui.lang, Lang::Sv);
-        assert_eq!(ui.switch_url, "/?q=iop&lang=en");
+        assert_eq!(ui.switch_url, "/?q=iop&lang=en&sprak=en");
         assert_eq!(text(Lang::En, "nav.search"), "Search");
     }
 }

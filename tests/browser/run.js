@@ -49,6 +49,14 @@ const PAGES = [
   ['comparison', '/jamforelse'],
   ['accessibility', '/tillganglighet'],
   ['not-found', '/finns-inte'],
+  // The English interface (documents and cards keep their language).
+  ['en-start', '/?sprak=en'],
+  ['en-search', '/?q=reserverade%20kontrakt&sprak=en'],
+  ['en-document', '/dok/iop/vad-ar-iop.md?q=partnerskap&sprak=en'],
+  ['en-iop-result', '/iop/resultat?ideburen=ja&initiativ=organisationen&medfinansiering=stor&sprak=en'],
+  ['en-thresholds', '/troskelvarden?value=850000&kind=tjanster&buyer=kommun&sprak=en'],
+  ['en-comparison', '/jamforelse?sprak=en'],
+  ['en-handouts', '/workshop/utskrift?k=vad-ar-iop,hfd-alingsas&per=4&sprak=en'],
 ];
 
 async function main() {
@@ -130,9 +138,20 @@ async function main() {
     await Promise.all([page.waitForNavigation(), page.click('.picker button')]);
     await Promise.all([page.waitForNavigation(), page.locator('.session a', { hasText: 'fyra kort' }).click()]);
     if (await page.locator('article.handout').count() === 2) ok('workshop print view with 2 hand-outs'); else fail('workshop print view');
+    // 7. The language switch: one click to English, and the choice stays on the next page.
+    await page.goto(base + '/?q=upphandling');
+    await Promise.all([page.waitForNavigation(), page.click('a.langswitch')]);
+    const langNow = await page.evaluate(() => document.documentElement.lang);
+    await page.goto(base + '/kort');
+    const kept = await page.evaluate(() => document.documentElement.lang);
+    const heading = await page.locator('h1').first().textContent();
+    if (langNow === 'en' && kept === 'en' && heading === 'Answer cards' && page.url().endsWith('/kort')) ok('language switch to English, kept on the next page');
+    else fail(`language switch: ${langNow}, then ${kept} "${heading}"`);
+    await Promise.all([page.waitForNavigation(), page.click('a.langswitch')]);
+    if (await page.evaluate(() => document.documentElement.lang) === 'sv') ok('language switch back to Swedish'); else fail('switch back to Swedish');
     await context.close();
 
-    // 7. Without JavaScript: search and the IOP check still work.
+    // 8. Without JavaScript: search and the IOP check still work.
     const nojs = await browser.newContext({ javaScriptEnabled: false });
     const p2 = await nojs.newPage();
     await p2.goto(base + '/');

@@ -802,6 +802,7 @@ async fn english_interface_on_every_page_type() {
         "/?q=reserverade%20kontrakt".into(),
         "/?q=qqqxyzzy".into(),
         "/?q=upphandling&topic=iop".into(),
+        "/?q=upphandling&lang=sv".into(),
         "/dok/reserverade-kontrakt/reserverade-kontrakt-grunder.md?q=kontrakt".into(),
         "/kort".into(),
         card.clone(),
@@ -819,7 +820,7 @@ async fn english_interface_on_every_page_type() {
     let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     for page in &pages {
         let sep = if page.contains('?') { '&' } else { '?' };
-        let (status, headers, body) = get(&st, &format!("{page}{sep}lang=en")).await;
+        let (status, headers, body) = get(&st, &format!("{page}{sep}sprak=en")).await;
         assert!(
             status == StatusCode::OK || status == StatusCode::NOT_FOUND,
             "{page}: {status}"
@@ -828,7 +829,7 @@ async fn english_interface_on_every_page_type() {
             headers
                 .get_all("set-cookie")
                 .iter()
-                .any(|v| v.to_str().unwrap().starts_with("lang=en;")),
+                .any(|v| v.to_str().unwrap().starts_with("sprak=en;")),
             "{page}: the choice is remembered"
         );
         let html = scraper::Html::parse_document(&body);
@@ -848,7 +849,7 @@ async fn english_interface_on_every_page_type() {
                 .unwrap_or_else(|| panic!("{page}: language switch"));
             assert_eq!(switch.text().collect::<String>(), "Svenska", "{page}");
             let href = switch.attr("href").unwrap();
-            assert!(href.ends_with("lang=sv"), "{page}: {href}");
+            assert!(href.ends_with("sprak=sv"), "{page}: {href}");
             let path = page.split('?').next().unwrap();
             assert!(
                 href.starts_with(path),
@@ -857,13 +858,27 @@ async fn english_interface_on_every_page_type() {
             assert!(english.contains("Search"), "{page}: English navigation");
         }
     }
+    // The interface language is not the documents' language filter (`lang`).
+    let (_, _, body) = get(&st, "/?q=upphandling&sprak=en").await;
+    assert!(
+        !body.contains("class=\"chip\""),
+        "no filter from the interface language"
+    );
+    let (_, _, body) = get(&st, "/?q=upphandling&lang=sv&sprak=en").await;
+    let html = scraper::Html::parse_document(&body);
+    let chips: Vec<String> = html
+        .select(&sel(".chip"))
+        .map(|c| c.text().collect())
+        .collect();
+    assert_eq!(chips.len(), 1, "{chips:?}");
+    assert!(chips[0].starts_with("Language: Swedish"), "{chips:?}");
     // Swedish stays the default; the cookie carries the choice to pages without the parameter.
     let (_, _, body) = get(&st, "/kort").await;
     assert!(body.contains("<html lang=\"sv\">") && body.contains(">English</a>"));
     let resp = app(st.clone())
         .oneshot(
             Request::get("/kort")
-                .header("cookie", "lang=en")
+                .header("cookie", "sprak=en")
                 .body(Body::empty())
                 .unwrap(),
         )
