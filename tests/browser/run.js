@@ -73,8 +73,9 @@ async function main() {
   const ok = (msg) => { passed++; console.log('ok   ' + msg); };
   try {
     // 1. axe on every page type, and screenshots at two widths.
-    for (const [width, height, tag] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
-      const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
+    // 200 % zoom of a 1280 px window is a 640 px CSS viewport at device scale 2.
+    for (const [width, height, tag, scale] of [[1280, 900, 'desktop', 1], [390, 844, 'phone', 1], [640, 450, 'zoom200', 2]]) {
+      const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale, bypassCSP: true });
       for (const [name, url] of PAGES) {
         const page = await context.newPage();
         await page.goto(base + url, { waitUntil: 'load' });
@@ -88,7 +89,7 @@ async function main() {
           } else ok(`axe ${name}: 0 violations, ${r.passes.length} rules passed`);
         } else {
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          if (overflow > 1 && name !== 'comparison') fail(`${name} scrolls sideways on a phone (${overflow}px)`);
+          if (overflow > 1 && name !== 'comparison' && name !== 'en-comparison') fail(`${name} scrolls sideways at ${tag} (${overflow}px)`);
         }
         await page.close();
       }
