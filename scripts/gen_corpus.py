@@ -577,9 +577,9 @@ def queries(seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out_dir")
-    parser.add_argument("n", type=int)
-    parser.add_argument("seed", type=int, nargs="?", default=7)
+    parser.add_argument("out_dir", help="folder to write the documents to")
+    parser.add_argument("n", type=int, help="number of documents")
+    parser.add_argument("seed", type=int, nargs="?", default=7, help="random seed (default 7)")
     parser.add_argument("--queries", metavar="FILE", help="also write a query set to FILE")
     args = parser.parse_args()
 

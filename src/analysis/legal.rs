@@ -7,37 +7,40 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static CHAPTER_SECTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?\s*(\d{1,3})\s*([a-z])?\s*§")
+    Regex::new(r"(?i)(?-u:\b)(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?\s*(\d{1,3})\s*([a-z])?\s*§")
         .expect("valid regex")
 });
 static COLON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})\s?([a-z])?:(\d{1,3})\s?([a-z])?\b").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(\d{1,2})\s?([a-z])?:(\d{1,3})\s?([a-z])?(?-u:\b)")
+        .expect("valid regex")
 });
-static CHAPTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(\d{1,2})\s*([a-z])?\s*kap\b").expect("valid regex"));
+static CHAPTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(\d{1,2})\s*([a-z])?\s*kap(?-u:\b)").expect("valid regex")
+});
 static SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:^|\s)(\d{1,3})\s*([a-z])?\s*§\s*$").expect("valid regex"));
 static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:,|och|samt|eller|resp\.?)\s*(\d{1,3})\s*([a-z])?\s*§")
         .expect("valid regex")
 });
-static SFS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bSFS\s*(\d{4}):(\d{1,4})\b").expect("valid regex"));
+static SFS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)SFS\s*(\d{4}):(\d{1,4})(?-u:\b)").expect("valid regex")
+});
 static HFD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(HFD|RÅ|RA)\s*(\d{4})(?:\s*ref\.?\s*(\d{1,3})|:(\d{1,3}))")
+    Regex::new(r"(?i)(?-u:\b)(HFD|RÅ|RA)\s*(\d{4})(?:\s*ref\.?\s*(\d{1,3})|:(\d{1,3}))")
         .expect("valid regex")
 });
 static PROP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bprop\.?\s*(\d{4})/(\d{2,4}):(\d{1,4})\b").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)prop\.?\s*(\d{4})/(\d{2,4}):(\d{1,4})(?-u:\b)").expect("valid regex")
 });
 static CHAPTER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?(?:\s+(?:i\s+)?(LOU|LUF|LUK|LUFS|LOV))?",
+        r"(?i)(?-u:\b)(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?(?:\s+(?:i\s+)?(LOU|LUF|LUK|LUFS|LOV))?",
     )
     .expect("valid regex")
 });
 static LAW: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(LOU|LUF|LUK|LUFS|LOV)\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(LOU|LUF|LUK|LUFS|LOV)(?-u:\b)").expect("valid regex"));
 
 /// The SFS numbers of the laws we recognise.
 pub const SFS_NUMBERS: &[(&str, &str)] = &[
@@ -85,6 +88,11 @@ pub fn law_of_title(title: &str) -> Option<&'static str> {
         .map(|(abbr, _)| *abbr)
 }
 
+/// `text`, or nothing to scan when a cheap check already ruled a pattern out.
+fn only_if(wanted: bool, text: &str) -> &str {
+    if wanted { text } else { "" }
+}
+
 /// References written in free text (or a query): keys for each, law-qualified when a law
 /// abbreviation stands within a few words of it.
 pub fn references(text: &str) -> Vec<String> {
@@ -98,7 +106,20 @@ pub fn references(text: &str) -> Vec<String> {
         }
         out.push(k);
     };
-    for c in CHAPTER_SECTION.captures_iter(text) {
+    // Cheap byte checks first: most text names no provision, and the scans below are the
+    // indexer's most expensive per-section step otherwise.
+    let has_section_sign = text.contains('§');
+    let has_colon = text.contains(':');
+    let has_kap = text
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"kap"));
+    let has_ref = has_colon
+        || text
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"ref"));
+    for c in CHAPTER_SECTION.captures_iter(only_if(has_section_sign, text)) {
         let m = c.get(0).expect("whole match");
         let k = key(
             &c[1],
@@ -121,7 +142,7 @@ pub fn references(text: &str) -> Vec<String> {
             end += whole.end();
         }
     }
-    for c in COLON.captures_iter(text) {
+    for c in COLON.captures_iter(only_if(has_colon, text)) {
         let m = c.get(0).expect("whole match");
         // "2021/22:5" is a bill number, not chapter 22 section 5.
         if text[..m.start()].ends_with('/') {
@@ -135,10 +156,10 @@ pub fn references(text: &str) -> Vec<String> {
         );
         push(k, m.start(), m.end());
     }
-    for c in SFS.captures_iter(text) {
+    for c in SFS.captures_iter(only_if(has_colon, text)) {
         out.push(format!("sfs:{}:{}", &c[1], &c[2]));
     }
-    for c in HFD.captures_iter(text) {
+    for c in HFD.captures_iter(only_if(has_ref, text)) {
         let court = if c[1].eq_ignore_ascii_case("hfd") {
             "hfd"
         } else {
@@ -150,12 +171,12 @@ pub fn references(text: &str) -> Vec<String> {
             _ => {}
         }
     }
-    for c in PROP.captures_iter(text) {
+    for c in PROP.captures_iter(only_if(has_colon, text)) {
         out.push(format!("prop:{}/{}:{}", &c[1], &c[2], &c[3]));
     }
     // Chapter references without a section ("19 a kap. LOU"); a chapter followed by a section
     // is already a provision above.
-    for c in CHAPTER_ONLY.captures_iter(text) {
+    for c in CHAPTER_ONLY.captures_iter(only_if(has_kap, text)) {
         let m = c.get(0).expect("whole match");
         let rest = &text[m.end()..];
         let followed_by_section = rest

@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change: the indexer then rebuilds the index by itself.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -55,6 +55,16 @@ fn text(analyzer: &str, stored: bool) -> TextOptions {
     if stored { opts.set_stored() } else { opts }
 }
 
+/// A field only ever matched word by word (never in a phrase): no positions, which makes
+/// indexing cheaper and the index smaller.
+fn words(analyzer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
+}
+
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let f = Fields {
@@ -71,8 +81,8 @@ pub fn build() -> (Schema, Fields) {
         body_sv: b.add_text_field("body_sv", text(analysis::SV, true)),
         body_en: b.add_text_field("body_en", text(analysis::EN, true)),
         body_exact: b.add_text_field("body_exact", text(analysis::EXACT, false)),
-        fold: b.add_text_field("fold", text(analysis::FOLD, false)),
-        parts: b.add_text_field("parts", text(analysis::SV, false)),
+        fold: b.add_text_field("fold", words(analysis::FOLD)),
+        parts: b.add_text_field("parts", words(analysis::SV)),
         anchor: b.add_text_field("anchor", STORED),
         level: b.add_u64_field("level", NumericOptions::default().set_stored()),
         ord: b.add_u64_field("ord", NumericOptions::default().set_stored()),
