@@ -319,7 +319,14 @@ fn plain_snippet(s: &str) -> String {
 }
 
 fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
-    if indexer::is_stale(&opts.corpus, &opts.index) {
+    crate::analysis::compound::preload();
+    // Open the index while checking whether it is stale; usually it is not.
+    let opening = {
+        let dir = opts.index.clone();
+        std::thread::spawn(move || Engine::open(&dir))
+    };
+    let stale = indexer::is_stale(&opts.corpus, &opts.index);
+    if stale {
         eprintln!(
             "vagvisare: building the index from {} …",
             opts.corpus.display()
@@ -338,7 +345,11 @@ fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
             Err(e) => return Err(e.into()),
         }
     }
-    let engine = Engine::open(&opts.index)?;
+    let opened = opening.join().ok().and_then(Result::ok);
+    let engine = match opened {
+        Some(engine) if !stale => engine,
+        _ => Engine::open(&opts.index)?,
+    };
     let state =
         crate::server::AppState::with_corpus(engine, opts.index.clone(), opts.corpus.clone());
     if watch {

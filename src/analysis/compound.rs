@@ -10,7 +10,8 @@
 //! `/usr/share/hunspell/sv_SE.dic`, never copied into the project). Its fingerprint is part of
 //! the index's version, so installing or updating it makes the next run rebuild the index.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, TokenStream};
 
@@ -38,8 +39,8 @@ const DO_NOT_SPLIT: &[&str] = &[
 ];
 
 pub struct Dictionary {
-    stems: HashSet<String>,
-    words: HashSet<String>,
+    stems: FxHashSet<String>,
+    words: FxHashSet<String>,
     /// Which sources were loaded, and how many entries: part of the index version.
     pub fingerprint: String,
     cache: Mutex<HashMap<String, Option<Vec<String>>>>,
@@ -61,6 +62,12 @@ fn stem_with(analyzer: &mut TextAnalyzer, word: &str) -> String {
 }
 
 static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(Dictionary::load);
+
+/// Loads the process-wide dictionary on a background thread, so that a server's first query
+/// does not wait for it.
+pub fn preload() {
+    std::thread::spawn(|| dictionary().words.len());
+}
 
 /// The process-wide dictionary.
 pub fn dictionary() -> &'static Dictionary {
@@ -95,13 +102,35 @@ impl Dictionary {
         Dictionary::from_words(entries, format!("builtin:{built_in};system:{system_count}"))
     }
 
-    /// A dictionary of exactly these words (lower-case).
+    /// A dictionary of exactly these words (lower-case). The words are stemmed on all cores:
+    /// loading the system word list is most of a server's start-up time otherwise.
     pub fn from_words(words: Vec<String>, fingerprint: String) -> Dictionary {
-        let mut stemmer = stemmer();
-        let stems = words.iter().map(|w| stem_with(&mut stemmer, w)).collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = words.len().div_ceil(threads).max(1);
+        let mut stems = FxHashSet::default();
+        stems.reserve(words.len());
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = words
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut stemmer = stemmer();
+                        part.iter()
+                            .map(|w| stem_with(&mut stemmer, w))
+                            .collect::<Vec<String>>()
+                    })
+                })
+                .collect();
+            for part in parts {
+                stems.extend(part.join().expect("stemming thread"));
+            }
+        });
+        let mut set = FxHashSet::default();
+        set.reserve(words.len());
+        set.extend(words);
         Dictionary {
             stems,
-            words: words.into_iter().collect(),
+            words: set,
             fingerprint,
             cache: Mutex::new(HashMap::new()),
         }

@@ -117,20 +117,32 @@ pub fn is_stale(corpus: &Path, index_dir: &Path) -> bool {
     let Ok(opened) = store::open_current(index_dir) else {
         return true;
     };
-    let manifest = Manifest::load(&opened.dir);
+    // The manifest is read while the corpus is walked; the files are then compared on all
+    // cores (a server's start waits for this).
+    let (manifest, files) = std::thread::scope(|scope| {
+        let manifest = scope.spawn(|| Manifest::load(&opened.dir));
+        let (files, _) = ingest::walk(corpus);
+        (manifest.join().unwrap_or_default(), files)
+    });
     if Curated::load(corpus).0.fingerprint() != Curated::read_stored(&opened.dir).fingerprint() {
         return true;
     }
-    let (files, _) = ingest::walk(corpus);
     if files.len() != manifest.files.len() {
         return true;
     }
-    files.iter().any(
-        |f| match (manifest.files.get(&f.rel), manifest::stat(&f.abs)) {
-            (Some(e), Ok((size, mtime))) => e.size != size || e.mtime_ns != mtime,
-            _ => true,
-        },
-    )
+    let changed = |f: &SourceFile| match (manifest.files.get(&f.rel), manifest::stat(&f.abs)) {
+        (Some(e), Ok((size, mtime))) => e.size != size || e.mtime_ns != mtime,
+        _ => true,
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().any(changed)))
+            .collect();
+        parts.into_iter().any(|p| p.join().unwrap_or(true))
+    })
 }
 
 enum Plan {

@@ -3,6 +3,7 @@
 //! [`serve`] binds, watches the index for a new generation and shuts down on Ctrl-C/SIGTERM.
 //! Nothing outside this module imports axum.
 
+pub mod cache;
 mod curated_pages;
 mod diagram;
 mod pages;
@@ -31,6 +32,10 @@ pub struct AppState {
     pub index_dir: PathBuf,
     /// Where original files are downloaded from (`/fil/<path>`); `None` disables downloads.
     pub corpus_dir: Option<PathBuf>,
+    /// Bumped whenever `engine` is swapped, so cached results of the old one are never served.
+    pub epoch: std::sync::atomic::AtomicU64,
+    /// Results of recent searches.
+    pub results: cache::ResultCache,
 }
 
 impl AppState {
@@ -39,6 +44,8 @@ impl AppState {
             engine: ArcSwap::from_pointee(engine),
             index_dir,
             corpus_dir: None,
+            epoch: Default::default(),
+            results: Default::default(),
         })
     }
 
@@ -48,6 +55,8 @@ impl AppState {
             engine: ArcSwap::from_pointee(engine),
             index_dir,
             corpus_dir: Some(corpus),
+            epoch: Default::default(),
+            results: Default::default(),
         })
     }
 
@@ -64,6 +73,7 @@ impl AppState {
             Ok(engine) => {
                 tracing::info!("serving index generation {}", engine.generation);
                 self.engine.store(Arc::new(engine));
+                self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 true
             }
             Err(e) => {
@@ -219,23 +229,37 @@ async fn status(State(state): State<Shared>) -> Response {
 }
 
 /// Runs a search off the async threads.
+/// Runs a search off the async threads, answering repeated requests from the result cache.
 pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResponse {
+    let started = std::time::Instant::now();
+    let epoch = state.epoch.load(std::sync::atomic::Ordering::SeqCst);
     let engine = state.engine.load_full();
+    let key = cache::ResultCache::key(epoch, &engine, &req);
+    if let Some(hit) = state.results.get(&key) {
+        let mut response = (*hit).clone();
+        response.took_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0;
+        return response;
+    }
     let query = req.query.clone();
-    tokio::task::spawn_blocking(move || engine.search(&req))
-        .await
-        .unwrap_or_else(|e| {
-            tracing::error!("search task failed: {e}");
-            SearchResponse {
-                query,
-                total: 0,
-                took_ms: 0.0,
-                hits: vec![],
-                cards: vec![],
-                suggestion: None,
-                facets: Default::default(),
-            }
-        })
+    let shared = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let response = engine.search(&req);
+        shared.results.put(key, Arc::new(response.clone()));
+        response
+    })
+    .await
+    .unwrap_or_else(|e| {
+        tracing::error!("search task failed: {e}");
+        SearchResponse {
+            query,
+            total: 0,
+            took_ms: 0.0,
+            hits: vec![],
+            cards: vec![],
+            suggestion: None,
+            facets: Default::default(),
+        }
+    })
 }
 
 fn bad_request(msg: impl Into<String>) -> Response {

@@ -1,0 +1,78 @@
+//! A small cache of search results. People ask the same questions ("reserverade kontrakt",
+//! "direktupphandlingsgräns"), and a workshop room asks them at once; a repeated query is
+//! answered from memory instead of scoring the index again.
+//!
+//! An entry is only valid for the index it came from: the key holds the engine's epoch (bumped
+//! whenever the server swaps engines, e.g. a new generation or new curated data) and the
+//! searcher's generation (bumped when the reader picks up a commit), so stale results are never
+//! served. Least recently used entries are dropped beyond [`CAPACITY`] entries, or beyond the
+//! number in the environment variable `VAGVISARE_CACHE_ENTRIES` (0 turns the cache off, which
+//! the benchmarks use to measure uncached throughput).
+
+use crate::search::{Engine, SearchRequest};
+use crate::wire::SearchResponse;
+use lru::LruCache;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+/// Most results kept.
+pub const CAPACITY: usize = 4096;
+
+pub struct ResultCache {
+    /// `None` when caching is off.
+    entries: Option<Mutex<LruCache<String, Arc<SearchResponse>>>>,
+}
+
+impl Default for ResultCache {
+    fn default() -> Self {
+        let capacity = std::env::var("VAGVISARE_CACHE_ENTRIES")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or(CAPACITY);
+        ResultCache {
+            entries: NonZeroUsize::new(capacity).map(|n| Mutex::new(LruCache::new(n))),
+        }
+    }
+}
+
+impl ResultCache {
+    /// The key of a request against an engine in a given epoch.
+    pub fn key(epoch: u64, engine: &Engine, req: &SearchRequest) -> String {
+        let searcher_generation = engine.reader.searcher().generation().generation_id();
+        let today = req.today.clone().unwrap_or_else(crate::check::today_string);
+        let filters: Vec<String> = req
+            .filters
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        format!(
+            "{epoch}\u{1}{}\u{1}{searcher_generation}\u{1}{today}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+            engine.generation,
+            req.limit,
+            req.offset,
+            filters.join("&"),
+            req.query
+        )
+    }
+
+    pub fn get(&self, key: &str) -> Option<Arc<SearchResponse>> {
+        self.entries.as_ref()?.lock().ok()?.get(key).cloned()
+    }
+
+    pub fn put(&self, key: String, response: Arc<SearchResponse>) {
+        if let Some(Ok(mut entries)) = self.entries.as_ref().map(|e| e.lock()) {
+            entries.put(key, response);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self.entries.as_ref().map(|e| e.lock()) {
+            Some(Ok(entries)) => entries.len(),
+            _ => 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
