@@ -10,8 +10,8 @@
 //!    compounds, no folding), same writer heap and threads; build time, size, and query latency
 //!    (QueryParser over title/section/body, top 10, snippets of the body).
 //!
-//! Usage: `cargo bench --bench engines -- --index DIR --queries FILE --work DIR`
-//! Prints one JSON object per engine on stdout.
+//! Usage: `cargo bench --bench engines -- --index DIR --queries FILE --work DIR [--only-ours]`
+//! Prints one JSON object per engine on stdout. `--only-ours` stops after step 1 (for profiling).
 
 use serde_json::json;
 use std::io::Write;
@@ -36,18 +36,21 @@ struct Args {
     index: PathBuf,
     queries: PathBuf,
     work: PathBuf,
+    only_ours: bool,
 }
 
 fn args() -> Args {
     let mut index = None;
     let mut queries = None;
     let mut work = None;
+    let mut only_ours = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--index" => index = it.next().map(PathBuf::from),
             "--queries" => queries = it.next().map(PathBuf::from),
             "--work" => work = it.next().map(PathBuf::from),
+            "--only-ours" => only_ours = true,
             _ => {} // `cargo bench` adds `--bench`
         }
     }
@@ -56,6 +59,7 @@ fn args() -> Args {
             index,
             queries,
             work,
+            only_ours,
         },
         _ => {
             eprintln!(
@@ -160,6 +164,9 @@ fn main() {
     ours["sections"] = engine.num_sections().into();
     ours["zero_hit_queries"] = zero.into();
     println!("{ours}");
+    if args.only_ours {
+        return;
+    }
 
     // 2. The extracted text, for the peers.
     let started = Instant::now();

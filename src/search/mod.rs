@@ -369,12 +369,12 @@ impl Engine {
     /// Builds the tantivy query for a user's text; `None` when nothing searchable is left.
     pub fn build_query(&self, raw: &str) -> Option<Box<dyn Query>> {
         let searcher = self.reader.searcher();
-        let known = |w: &str| {
+        let df = |field: tantivy::schema::Field, w: &str| {
             searcher
-                .doc_freq(&Term::from_field_text(self.fields.body_exact, w))
-                .is_ok_and(|n| n > 0)
+                .doc_freq(&Term::from_field_text(field, w))
+                .unwrap_or(0)
         };
-        query::build(&self.fields, &self.lexicon, raw, &known)
+        query::build(&self.fields, &self.lexicon, raw, &df)
     }
 }
 

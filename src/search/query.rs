@@ -56,8 +56,15 @@ impl Words {
     }
 }
 
-/// The clause for one word: the best of its matches over all fields.
-fn word_clause(f: &Fields, word: &str, sv: Option<&str>, en: Option<&str>) -> Box<dyn Query> {
+/// The clause for one word: the best of its matches over all fields. `df` gives the number of
+/// sections holding a term.
+fn word_clause(
+    f: &Fields,
+    word: &str,
+    sv: Option<&str>,
+    en: Option<&str>,
+    df: &dyn Fn(Field, &str) -> u64,
+) -> Box<dyn Query> {
     let mut alts: Vec<Box<dyn Query>> = Vec::new();
     if let Some(s) = sv {
         alts.push(term_query(f.title_sv, s, 3.0));
@@ -70,11 +77,14 @@ fn word_clause(f: &Fields, word: &str, sv: Option<&str>, en: Option<&str>) -> Bo
         alts.push(term_query(f.body_en, e, 1.0));
     }
     alts.push(term_query(f.body_exact, word, 0.5));
+    // Letters restored (a query typed without å/ä/ö) only where that finds clearly more
+    // sections than the word as typed: otherwise the folded field matches the same sections
+    // again and only makes the query slower (it was a quarter of a common word's cost).
     let folded: String = analysis::tokens(&mut analysis::folded(), word)
         .into_iter()
         .map(|(_, t)| t)
         .collect();
-    if !folded.is_empty() {
+    if !folded.is_empty() && df(f.fold, &folded) > 2 * df(f.body_exact, word) {
         alts.push(term_query(f.fold, &folded, 0.4));
     }
     match compound::dictionary().split(word) {
@@ -119,13 +129,22 @@ fn part_of_reference(word: &str) -> bool {
 }
 
 /// All content words of a phrase required (used for lexicon alternatives), with their count.
-fn phrase_clause(f: &Fields, text: &str) -> Option<(Box<dyn Query>, usize)> {
+fn phrase_clause(
+    f: &Fields,
+    text: &str,
+    df: &dyn Fn(Field, &str) -> u64,
+) -> Option<(Box<dyn Query>, usize)> {
     let words = Words::of(text);
     let must: Vec<(Occur, Box<dyn Query>)> = words
         .items
         .iter()
         .filter(|(_, _, s, e)| s.is_some() || e.is_some())
-        .map(|(_, w, s, e)| (Occur::Must, word_clause(f, w, s.as_deref(), e.as_deref())))
+        .map(|(_, w, s, e)| {
+            (
+                Occur::Must,
+                word_clause(f, w, s.as_deref(), e.as_deref(), df),
+            )
+        })
         .collect();
     let n = must.len();
     if must.is_empty() {
@@ -156,7 +175,7 @@ pub fn build(
     f: &Fields,
     lexicon: &Lexicon,
     raw: &str,
-    known: &dyn Fn(&str) -> bool,
+    df: &dyn Fn(Field, &str) -> u64,
 ) -> Option<Box<dyn Query>> {
     let text = super::clip(raw);
     let words = Words::of(text);
@@ -174,7 +193,7 @@ pub fn build(
         }
         // An English query weighs the English fields double, so English documents come first.
         let clause = if english {
-            let q = word_clause(f, word, sv.as_deref(), en.as_deref());
+            let q = word_clause(f, word, sv.as_deref(), en.as_deref(), df);
             let en_first = en.as_deref().map(|e| {
                 Box::new(BoostQuery::new(
                     Box::new(DisjunctionMaxQuery::with_tie_breaker(
@@ -194,7 +213,7 @@ pub fn build(
                 None => q,
             }
         } else {
-            word_clause(f, word, sv.as_deref(), en.as_deref())
+            word_clause(f, word, sv.as_deref(), en.as_deref(), df)
         };
         per_word.push(Some(clause));
         phrase_terms.push((*pos, Term::from_field_text(f.body_exact, word)));
@@ -212,7 +231,7 @@ pub fn build(
             options.push(Box::new(BooleanQuery::new(typed)));
         }
         for alt in alts {
-            if let Some((q, n)) = phrase_clause(f, alt) {
+            if let Some((q, n)) = phrase_clause(f, alt, df) {
                 // English queries keep their English documents first.
                 let weight = if english { 0.5 } else { 0.8 } * (*len as f32).max(1.0) / n as f32;
                 options.push(Box::new(BoostQuery::new(q, weight)));
@@ -234,7 +253,7 @@ pub fn build(
         }
         let joined = [format!("{}{}", a.1, b.1), format!("{}s{}", a.1, b.1)]
             .into_iter()
-            .find(|j| known(j));
+            .find(|j| df(f.body_exact, j) > 0);
         if let Some(j) = joined {
             let (s, e) = (
                 analysis::tokens(&mut analysis::sv(), &j),
@@ -244,7 +263,7 @@ pub fn build(
             let e = e.first().map(|(_, t)| t.clone());
             clauses.push((
                 Occur::Should,
-                word_clause(f, &j, s.as_deref(), e.as_deref()),
+                word_clause(f, &j, s.as_deref(), e.as_deref(), df),
             ));
         }
     }

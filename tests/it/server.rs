@@ -258,7 +258,10 @@ async fn new_commits_are_served_without_restart() {
     let (_, _, again) = get(&st, "/api/search?q=kanotuthyrning").await;
     assert_eq!(count(&again), 0);
     // (Two entries when the reader reloaded in between: a reload is a new searcher generation.)
-    assert!((1..=2).contains(&st.results.len()), "the question was cached");
+    assert!(
+        (1..=2).contains(&st.results.len()),
+        "the question was cached"
+    );
 
     sb.write(
         "nytt.md",
