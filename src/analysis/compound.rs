@@ -7,8 +7,8 @@
 //!
 //! The dictionary is the built-in domain word list (`words.txt`, written for Vägvisare) plus,
 //! when installed, Debian's `hunspell-sv` word list (LGPL-3, read at run time from
-//! `/usr/share/hunspell/sv_SE.dic`, never copied into the project). Its fingerprint is part of
-//! the index's version, so installing or updating it makes the next run rebuild the index.
+//! `/usr/share/hunspell/sv_SE.dic`, never copied into the project). Installing or removing it
+//! changes how compounds split; run `vagvisare index --rebuild` afterwards.
 
 use rustc_hash::FxHashSet;
 use std::collections::HashMap;
