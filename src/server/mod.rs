@@ -228,7 +228,6 @@ async fn status(State(state): State<Shared>) -> Response {
     .into_response()
 }
 
-/// Runs a search off the async threads.
 /// Runs a search off the async threads, answering repeated requests from the result cache.
 pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResponse {
     let started = std::time::Instant::now();
