@@ -201,6 +201,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let mut opts = index_options(&dirs, &limits)?;
             opts.force_rebuild = rebuild;
+            keep_word_list_in(&opts.index);
             run_index(&opts)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -209,15 +210,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             limit,
             json,
             query,
-        } => match search(&index, limit, json, &query.join(" ")) {
-            Err(e)
-                if e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
-            {
-                Ok(ExitCode::SUCCESS)
+        } => {
+            keep_word_list_in(&index);
+            match search(&index, limit, json, &query.join(" ")) {
+                Err(e)
+                    if e.downcast_ref::<std::io::Error>()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+                {
+                    Ok(ExitCode::SUCCESS)
+                }
+                other => other,
             }
-            other => other,
-        },
+        }
         Command::Serve {
             dirs,
             limits,
@@ -225,6 +229,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             watch,
         } => {
             let opts = index_options(&dirs, &limits)?;
+            keep_word_list_in(&opts.index);
             serve(&opts, &addr, watch)
         }
         Command::Check { corpus } => check(&corpus),
@@ -256,6 +261,12 @@ fn index_options(dirs: &Dirs, limits: &LimitArgs) -> Result<Options> {
     }
     opts.progress = std::io::stderr().is_terminal();
     Ok(opts)
+}
+
+/// The stemmed Swedish word list is cached in the index directory, so a process start reads it
+/// instead of stemming 152 000 words (see `analysis::compound`).
+fn keep_word_list_in(index: &std::path::Path) {
+    crate::analysis::compound::cache_in(index.join("dictionary.cache"));
 }
 
 fn run_index(opts: &Options) -> Result<indexer::IndexReport, IndexError> {
