@@ -128,17 +128,10 @@ impl Engine {
         curated_stamp(&index_dir.join(&self.generation)) != self.curated_stamp
     }
 
-    /// The cards that answer a query: candidates from the index, kept when their title and
-    /// triggers cover enough of the query and they score near the best one.
-    pub fn cards(&self, query: &str, today: &str) -> Vec<CardRef> {
-        match self.build_query(query) {
-            Some(text_query) => self.cards_for(text_query, query, today),
-            None => Vec::new(),
-        }
-    }
-
-    /// [`Engine::cards`] for a query already built from `query`.
-    fn cards_for(&self, text_query: Box<dyn Query>, query: &str, today: &str) -> Vec<CardRef> {
+    /// The cards that answer a query (`text_query` is built from `query`): candidates from the
+    /// index, kept when their title and triggers cover enough of the query and they score near
+    /// the best one.
+    fn cards(&self, text_query: Box<dyn Query>, query: &str, today: &str) -> Vec<CardRef> {
         let only_cards: Box<dyn Query> = Box::new(BoostQuery::new(
             Box::new(TermQuery::new(
                 Term::from_field_text(self.fields.kind, "card"),
@@ -299,7 +292,7 @@ impl Engine {
         if req.offset == 0 {
             let today = req.today.clone().unwrap_or_else(crate::check::today_string);
             response.cards = built
-                .map(|q| self.cards_for(q, &effective, &today))
+                .map(|q| self.cards(q, &effective, &today))
                 .unwrap_or_default();
         }
         response.took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;

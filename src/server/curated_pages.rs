@@ -702,6 +702,14 @@ fn session_cards(raw: Option<&str>) -> Vec<String> {
     out
 }
 
+/// The value of a plain (unencoded) parameter in a raw query string.
+fn query_value<'a>(raw: Option<&'a str>, name: &str) -> Option<&'a str> {
+    raw?.split('&').find_map(|pair| match pair.split_once('=') {
+        Some((k, v)) if k == name => Some(v),
+        _ => None,
+    })
+}
+
 /// The session's card ids that name existing cards.
 fn session_of(engine: &Engine, raw: Option<&str>) -> Vec<String> {
     session_cards(raw)
@@ -789,11 +797,7 @@ pub async fn workshop_show(
 ) -> Response {
     let engine = state.engine.load_full();
     let ids = session_of(&engine, raw.as_deref());
-    let i: usize = raw
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .find_map(|p| p.strip_prefix("i="))
+    let i: usize = query_value(raw.as_deref(), "i")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let Some(card) = ids.get(i).and_then(|id| engine.curated.card(id)) else {
@@ -833,12 +837,7 @@ pub async fn workshop_print(
 ) -> Response {
     let engine = state.engine.load_full();
     let ids = session_of(&engine, raw.as_deref());
-    let per = if raw
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .any(|p| p == "per=4")
-    {
+    let per = if query_value(raw.as_deref(), "per") == Some("4") {
         4
     } else {
         1

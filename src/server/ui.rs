@@ -83,17 +83,12 @@ pub fn parse_texts(source: &str) -> HashMap<String, String> {
 static TEXTS: LazyLock<[HashMap<String, String>; 2]> =
     LazyLock::new(|| [parse_texts(SV_SOURCE), parse_texts(EN_SOURCE)]);
 
-/// The text for `key` in `lang`; falls back to Swedish, then to the key itself.
+/// The text for `key` in `lang`; falls back to Swedish, then to "?" (logged).
 pub fn text(lang: Lang, key: &str) -> &'static str {
-    let texts = &*TEXTS;
-    let own = &texts[lang as usize];
-    own.get(key)
-        .or_else(|| texts[0].get(key))
-        .map(String::as_str)
-        .unwrap_or_else(|| {
-            tracing::warn!("missing interface text `{key}`");
-            "?"
-        })
+    text_opt(lang, key).unwrap_or_else(|| {
+        tracing::warn!("missing interface text `{key}`");
+        "?"
+    })
 }
 
 /// The text for `key` when it exists (for labels of open-ended values such as topics).
