@@ -185,14 +185,7 @@ fn incremental_reindex_after_edit_add_delete() {
     assert_eq!(sb.search_json("sheltered")["total"], 0);
     // a rebuild gives the same answers as the incremental state
     let before = sb.search_json("upphandling")["total"].clone();
-    let o = run(&[
-        "index",
-        "--corpus",
-        s(&sb.corpus()),
-        "--index",
-        s(&sb.index()),
-        "--rebuild",
-    ]);
+    let o = sb.index_with(&["--rebuild"]);
     assert!(o.status.success());
     assert_eq!(sb.search_json("upphandling")["total"], before);
 }
@@ -226,13 +219,7 @@ fn locked_index_is_a_clear_error() {
         .open(sb.index().join(".writer.lock"))
         .unwrap();
     f.lock().unwrap();
-    let o = run(&[
-        "index",
-        "--corpus",
-        s(&sb.corpus()),
-        "--index",
-        s(&sb.index()),
-    ]);
+    let o = sb.index_with(&[]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("locked"), "{}", stderr(&o));
 }
@@ -280,17 +267,7 @@ fn limits_are_reported_per_file() {
         "lang.md",
         format!("# Lång\n\n{}", "ord ".repeat(400_000)).as_bytes(),
     );
-    let o = run(&[
-        "index",
-        "--corpus",
-        s(&sb.corpus()),
-        "--index",
-        s(&sb.index()),
-        "--max-text-mb",
-        "1",
-        "--max-file-mb",
-        "1",
-    ]);
+    let o = sb.index_with(&["--max-text-mb", "1", "--max-file-mb", "1"]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
@@ -302,16 +279,7 @@ fn limits_are_reported_per_file() {
             || err.contains("lang.md: note: text cut"),
         "{err}"
     );
-    let o = run(&[
-        "index",
-        "--corpus",
-        s(&sb.corpus()),
-        "--index",
-        s(&sb.index()),
-        "--rebuild",
-        "--max-text-mb",
-        "1",
-    ]);
+    let o = sb.index_with(&["--rebuild", "--max-text-mb", "1"]);
     assert!(
         stderr(&o).contains("lang.md: note: text cut at 1048576 bytes"),
         "{}",

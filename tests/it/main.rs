@@ -101,15 +101,18 @@ impl Sandbox {
 
     /// `vagvisare index` on this sandbox; panics unless it exits 0.
     pub fn index_run(&self) -> Output {
-        let o = run(&[
-            "index",
-            "--corpus",
-            s(&self.corpus()),
-            "--index",
-            s(&self.index()),
-        ]);
+        let o = self.index_with(&[]);
         assert!(o.status.success(), "index failed: {}", stderr(&o));
         o
+    }
+
+    /// `vagvisare index` on this sandbox with extra arguments; the caller judges the outcome.
+    pub fn index_with(&self, extra: &[&str]) -> Output {
+        let corpus = self.corpus();
+        let index = self.index();
+        let mut args = vec!["index", "--corpus", s(&corpus), "--index", s(&index)];
+        args.extend_from_slice(extra);
+        run(&args)
     }
 
     pub fn search_json(&self, query: &str) -> serde_json::Value {
@@ -125,6 +128,11 @@ impl Sandbox {
         assert!(o.status.success(), "search failed: {}", stderr(&o));
         serde_json::from_slice(&o.stdout).expect("search --json prints JSON")
     }
+}
+
+/// A CSS selector for `scraper` (the tests' selectors are all valid).
+pub fn sel(css: &str) -> scraper::Selector {
+    scraper::Selector::parse(css).expect("valid selector")
 }
 
 pub fn s(p: &Path) -> &str {

@@ -206,14 +206,7 @@ fn reindexing_while_serving_fails_no_request() {
     );
     sb.index_run();
     let seen = wait_for(&server, "/api/search?q=flodb%C3%A5tsturer");
-    let o = run(&[
-        "index",
-        "--corpus",
-        s(&sb.corpus()),
-        "--index",
-        s(&sb.index()),
-        "--rebuild",
-    ]);
+    let o = sb.index_with(&["--rebuild"]);
     assert!(o.status.success(), "{}", stderr(&o));
     sb.write(
         "nytt/kanot.md",

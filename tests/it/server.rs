@@ -1,6 +1,6 @@
 //! The HTTP surface, driven through the router without a socket.
 
-use crate::{Sandbox, run, s};
+use crate::{Sandbox, run, s, sel};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -116,7 +116,6 @@ async fn pages_render_and_link_to_sections() {
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     let html = scraper::Html::parse_document(&body);
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     assert_eq!(html.select(&sel("html[lang=sv]")).count(), 1);
     assert_eq!(
         html.select(&sel("form[action='/'] input[name=q]")).count(),
@@ -283,14 +282,7 @@ async fn new_commits_are_served_without_restart() {
         "nytt2.md",
         "# Nyhet två\n\nKommunen upphandlar cykelreparationer.".as_bytes(),
     );
-    let o = run(&[
-        "index",
-        "--corpus",
-        s(&sb.corpus()),
-        "--index",
-        s(&sb.index()),
-        "--rebuild",
-    ]);
+    let o = sb.index_with(&["--rebuild"]);
     assert!(o.status.success());
     assert!(st.refresh(), "a new generation is picked up");
     let (_, _, body) = get(&st, "/api/search?q=cykelreparationer").await;
@@ -318,7 +310,6 @@ fn shipped_state() -> (tempfile::TempDir, Arc<AppState>) {
 #[tokio::test]
 async fn curated_pages_work_without_javascript() {
     let (_dir, st) = shipped_state();
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     // Cards: list, page, and on top of the search results.
     let (status, _, body) = get(&st, "/kort").await;
     assert_eq!(status, StatusCode::OK);
@@ -439,7 +430,6 @@ async fn hostile_content_renders_inert() {
     );
     sb.index_run();
     let st = state(&sb);
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     for uri in [
         "/?q=giftbomber",
         &format!("/?q={}", enc(payload)),
@@ -491,7 +481,6 @@ async fn changes_page_feed_and_accessibility_statement() {
     let (status, _, body) = get(&st, "/nytt").await;
     assert_eq!(status, StatusCode::OK);
     let html = scraper::Html::parse_document(&body);
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let dates: Vec<String> = html
         .select(&sel(".changes time"))
         .map(|t| t.value().attr("datetime").unwrap().to_string())
@@ -569,7 +558,6 @@ async fn facets_count_and_filter() {
     // The page shows facet links that carry the query and the filter, and a chip to remove it.
     let (_, _, body) = get(&st, "/?q=upphandling&topic=iop").await;
     let html = scraper::Html::parse_document(&body);
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let chip = html
         .select(&sel(".facets .chip"))
         .next()
@@ -616,7 +604,6 @@ async fn suggestions_and_page_weight() {
     // Hits are grouped by document: each document once, its matching sections under it.
     let (_, _, page) = get(&st, "/?q=30%20procent%20r%C3%A4kna").await;
     let html = scraper::Html::parse_document(&page);
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let paths: Vec<String> = html
         .select(&sel("li.hit .path"))
         .map(|p| p.text().collect())
@@ -644,7 +631,6 @@ async fn suggestions_and_page_weight() {
 #[tokio::test]
 async fn workshop_session_in_the_url() {
     let (_dir, st) = shipped_state();
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     // Checkboxes post the session as repeated k= parameters.
     let (status, _, body) = get(&st, "/workshop?k=vad-ar-iop&k=hfd-alingsas&k=finns-inte").await;
     assert_eq!(status, StatusCode::OK);
@@ -722,7 +708,6 @@ async fn workshop_session_in_the_url() {
 #[tokio::test]
 async fn diagrams_are_inline_svg_from_data() {
     let (_dir, st) = shipped_state();
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     let (status, _, body) = get(&st, "/jamforelse").await;
     assert_eq!(status, StatusCode::OK);
     let html = scraper::Html::parse_document(&body);
@@ -800,9 +785,12 @@ async fn english_interface_on_every_page_type() {
     let card = {
         let (_, _, body) = get(&st, "/kort").await;
         let html = scraper::Html::parse_document(&body);
-        let sel = scraper::Selector::parse(".cardgroup a").unwrap();
-        let href = html.select(&sel).next().unwrap().attr("href").unwrap();
-        href.to_string()
+        let href = html
+            .select(&sel(".cardgroup a"))
+            .next()
+            .unwrap()
+            .attr("href");
+        href.unwrap().to_string()
     };
     let card_id = card.trim_start_matches("/kort/").to_string();
     let pages = [
@@ -825,7 +813,6 @@ async fn english_interface_on_every_page_type() {
         format!("/workshop/utskrift?k={card_id}&per=4"),
         "/finns-inte".into(),
     ];
-    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
     for page in &pages {
         let sep = if page.contains('?') { '&' } else { '?' };
         let (status, headers, body) = get(&st, &format!("{page}{sep}sprak=en")).await;
