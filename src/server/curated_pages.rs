@@ -2,9 +2,9 @@
 //! (`/iop`, `/iop/resultat`, `POST /api/iop`) and the threshold guide (`/troskelvarden`,
 //! `/api/troskelvarden`). All of them read the curated data stored with the live index.
 
-use super::Shared;
 use super::pages::{error_page, path_url, render};
 use super::ui::{Lang, Ui, text, text_opt};
+use super::{Shared, query_value};
 use crate::cards::Card;
 use crate::iop::{Answers, Verdict};
 use crate::search::Engine;
@@ -700,14 +700,6 @@ fn session_cards(raw: Option<&str>) -> Vec<String> {
         }
     }
     out
-}
-
-/// The value of a plain (unencoded) parameter in a raw query string.
-fn query_value<'a>(raw: Option<&'a str>, name: &str) -> Option<&'a str> {
-    raw?.split('&').find_map(|pair| match pair.split_once('=') {
-        Some((k, v)) if k == name => Some(v),
-        _ => None,
-    })
 }
 
 /// The session's card ids that name existing cards.

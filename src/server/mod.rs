@@ -228,6 +228,14 @@ async fn status(State(state): State<Shared>) -> Response {
     .into_response()
 }
 
+/// The value of a plain (unencoded) parameter in a raw query string.
+pub(crate) fn query_value<'a>(raw: Option<&'a str>, name: &str) -> Option<&'a str> {
+    raw?.split('&').find_map(|pair| match pair.split_once('=') {
+        Some((k, v)) if k == name => Some(v),
+        _ => None,
+    })
+}
+
 /// Runs a search off the async threads, answering repeated requests from the result cache.
 pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResponse {
     let started = std::time::Instant::now();

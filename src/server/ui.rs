@@ -173,9 +173,7 @@ impl Ui {
 }
 
 fn query_lang(query: &str) -> Option<Lang> {
-    query
-        .split('&')
-        .find_map(|p| p.strip_prefix("sprak=").and_then(Lang::parse))
+    super::query_value(Some(query), "sprak").and_then(Lang::parse)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ui {
