@@ -10,6 +10,7 @@
 mod query;
 mod snippet;
 pub mod spelling;
+mod table;
 
 use crate::analysis::lexicon::Lexicon;
 use crate::cards::{self, Vocabulary};
@@ -20,7 +21,7 @@ use crate::wire::{CardRef, Hit, SearchResponse};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
@@ -45,6 +46,8 @@ pub struct Engine {
     card_vocabulary: HashMap<String, Vocabulary>,
     card_full_vocabulary: HashMap<String, Vocabulary>,
     lexicon: Lexicon,
+    /// Section → document tables of the segments, for facet counts and grouping.
+    tables: table::Tables,
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +123,7 @@ impl Engine {
             card_vocabulary,
             card_full_vocabulary,
             lexicon,
+            tables: table::Tables::default(),
         })
     }
 
@@ -238,44 +242,42 @@ impl Engine {
             // Fetch extra candidates so that at most MAX_PER_DOCUMENT sections of one
             // document fill the page; the rest of its sections follow further down.
             let wanted = (req.offset + limit) * 4 + 20;
-            let mut facet_collector = tantivy::collector::FacetCollector::for_field("facets");
-            for kind in FACET_KINDS {
-                facet_collector.add_facet(tantivy::schema::Facet::from_path([*kind]));
-            }
+            let tables = match self.tables.of(&searcher, &self.fields) {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!("search failed: {e}");
+                    return response;
+                }
+            };
             let collector = (
-                Count,
+                table::SectionStats {
+                    tables: tables.clone(),
+                },
                 TopDocs::with_limit(wanted).order_by_score(),
-                facet_collector,
             );
             match searcher.search(&*query, &collector) {
-                Ok((total, top, facet_counts)) => {
-                    response.total = total as u64;
-                    for kind in FACET_KINDS {
-                        let mut values: Vec<crate::wire::FacetCount> = facet_counts
-                            .get(tantivy::schema::Facet::from_path([*kind]))
-                            .map(|(facet, count)| crate::wire::FacetCount {
-                                value: facet
-                                    .to_path()
-                                    .last()
-                                    .map(|v| v.to_string())
-                                    .unwrap_or_default(),
-                                count,
-                            })
-                            .collect();
+                Ok((stats, top)) => {
+                    response.total = stats.total;
+                    for ((kind, value), count) in stats.facets {
+                        if FACET_KINDS.contains(&kind.as_str()) {
+                            response
+                                .facets
+                                .entry(kind)
+                                .or_default()
+                                .push(crate::wire::FacetCount { value, count });
+                        }
+                    }
+                    for values in response.facets.values_mut() {
                         values.sort_by(|a, b| {
                             b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
                         });
-                        if !values.is_empty() {
-                            response.facets.insert(kind.to_string(), values);
-                        }
                     }
                     let snippets = snippet::Snippets::new(&searcher, &*query, &self.fields);
                     let paths: Vec<(f32, DocAddress, String)> = top
                         .into_iter()
                         .filter_map(|(score, addr)| {
-                            let doc: TantivyDocument = searcher.doc(addr).ok()?;
-                            let path = doc.get_first(self.fields.path)?.as_str()?.to_string();
-                            Some((score, addr, path))
+                            let table = tables.get(addr.segment_ord as usize)?;
+                            Some((score, addr, table.path(addr.doc_id)?.to_string()))
                         })
                         .collect();
                     let ordered = diversify(paths, MAX_PER_DOCUMENT);
