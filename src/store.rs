@@ -4,7 +4,9 @@
 //! ```text
 //! index/README.md          committed; says what the folder is
 //! index/CURRENT            name of the live generation, replaced atomically (temp + rename)
-//! index/gen-000007/        a tantivy index plus manifest.json (the files it was built from)
+//! index/gen-000007/        a tantivy index plus manifest.json (the files it was built from),
+//!                          curated.json (cards, IOP rules, thresholds) and cards/ (the
+//!                          answer cards' own small tantivy index, same schema)
 //! index/.writer.lock       held (flock) by the one process writing
 //! ```
 //!
@@ -116,6 +118,19 @@ pub fn open_generation(index_dir: &Path, generation: &str) -> Result<Opened, Sto
         dir,
         generation: generation.to_string(),
     })
+}
+
+/// Folder of the cards' index inside a generation.
+pub const CARDS_DIR: &str = "cards";
+
+/// Opens the cards' index of a generation, if it has a usable one.
+pub fn open_cards(gen_dir: &Path) -> Option<Index> {
+    let index = Index::open_in_dir(gen_dir.join(CARDS_DIR)).ok()?;
+    if index.schema() != schema::build().0 {
+        return None;
+    }
+    analysis::register(&index);
+    Some(index)
 }
 
 /// The next unused generation name.

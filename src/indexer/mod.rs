@@ -165,11 +165,6 @@ pub fn run(
         return Err(IndexError::NoCorpus(opts.corpus.clone()));
     }
     let _lock = store::lock_writer(&opts.index)?;
-    let tantivy_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| IndexError::Tantivy { path, source }
-    };
-
     // Decide between updating the live generation and building a new one.
     let live = if opts.force_rebuild {
         None
@@ -427,7 +422,8 @@ pub fn run(
     if let Some(e) = commit_error {
         return Err(e);
     }
-    // Curated data: cards are (re)indexed as documents of kind "card" when they changed.
+    // Curated data: cards get their own small index beside the corpus's (rewritten when they
+    // changed), so a query's card lookup reads 80 documents, not every section's postings.
     let (curated, problems) = Curated::load(&opts.corpus);
     for (file, reason) in problems {
         if let Some(path) = RelPath::parse(&file) {
@@ -443,17 +439,10 @@ pub fn run(
     let curated_changed = rebuilt
         || stored.fingerprint() != curated.fingerprint()
         || !gen_dir.join(crate::curated::FILE_NAME).exists();
-    if curated_changed {
-        writer.delete_term(Term::from_field_text(fields.kind, "card"));
-        for card in &curated.cards {
-            if let Err(e) = writer.add_document(card_doc(card, &fields)) {
-                tracing::error!("{}: could not add the card: {e}", card.file);
-            }
-        }
-        report.cards = curated.cards.len();
-    }
     commit(&mut writer, &manifest, &gen_dir)?;
-    if curated_changed {
+    if curated_changed || store::open_cards(&gen_dir).is_none() {
+        write_card_index(&gen_dir, &curated.cards)?;
+        report.cards = curated.cards.len();
         curated.store(&gen_dir)?;
     }
     writer
@@ -470,6 +459,48 @@ pub fn run(
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Wraps a tantivy error with the folder it concerns.
+fn tantivy_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError {
+    let path = path.to_path_buf();
+    move |source| IndexError::Tantivy { path, source }
+}
+
+/// Writes the cards' index into `gen_dir/cards` (built beside it, then swapped in: a reader
+/// keeps the files it has open).
+fn write_card_index(gen_dir: &Path, cards: &[Card]) -> Result<(), IndexError> {
+    let live = gen_dir.join(store::CARDS_DIR);
+    let fresh = gen_dir.join(format!("{}.new", store::CARDS_DIR));
+    let old = gen_dir.join(format!("{}.old", store::CARDS_DIR));
+    let io = |context: String| move |source| StoreError::Io { context, source };
+    for dir in [&fresh, &old] {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(io(format!("removing {}", dir.display())))?;
+        }
+    }
+    std::fs::create_dir_all(&fresh).map_err(io(format!("creating {}", fresh.display())))?;
+    let (schema, fields) = schema::build();
+    let index = Index::create_in_dir(&fresh, schema).map_err(tantivy_err(&fresh))?;
+    crate::analysis::register(&index);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(1, 15_000_000)
+        .map_err(tantivy_err(&fresh))?;
+    for card in cards {
+        if let Err(e) = writer.add_document(card_doc(card, &fields)) {
+            tracing::error!("{}: could not add the card: {e}", card.file);
+        }
+    }
+    writer.commit().map_err(tantivy_err(&fresh))?;
+    writer.wait_merging_threads().map_err(tantivy_err(&fresh))?;
+    if live.exists() {
+        std::fs::rename(&live, &old).map_err(io(format!("replacing {}", live.display())))?;
+    }
+    std::fs::rename(&fresh, &live).map_err(io(format!("replacing {}", live.display())))?;
+    if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
 }
 
 fn commit(writer: &mut IndexWriter, manifest: &Manifest, gen_dir: &Path) -> Result<(), IndexError> {

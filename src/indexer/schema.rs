@@ -1,6 +1,7 @@
-//! The tantivy schema: one tantivy document per section. Text is indexed twice: stemmed in the
-//! field of the document's language (`*_sv` or `*_en`) and as exact word forms (`body_exact`,
-//! for phrases). `path` is a raw term so one `delete_term` removes every section of a file.
+//! The tantivy schema: one tantivy document per section. Text is indexed stemmed in the field
+//! of the document's language (`*_sv` or `*_en`), as exact word forms (`body_exact`, the only
+//! field with positions, for phrases), folded to ASCII and with compounds split. Answer cards
+//! use the same schema in their own small index (`store::CARDS_DIR`). `path` is a raw term so one `delete_term` removes every section of a file.
 
 use crate::analysis;
 use tantivy::schema::{
@@ -9,7 +10,7 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change: the indexer then rebuilds the index by itself.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -46,17 +47,17 @@ pub struct Fields {
     pub facets: Field,
 }
 
-fn text(analyzer: &str, stored: bool) -> TextOptions {
-    let opts = TextOptions::default().set_indexing_options(
+/// A field matched in phrases: positions are kept.
+fn phrases(analyzer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analyzer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    if stored { opts.set_stored() } else { opts }
+    )
 }
 
 /// A field only ever matched word by word (never in a phrase): no positions, which makes
-/// indexing cheaper and the index smaller.
+/// indexing cheaper and the index smaller. Snippets need none either (they re-read the text).
 fn words(analyzer: &str) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -72,15 +73,15 @@ pub fn build() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED),
         lang: b.add_text_field("lang", STRING | STORED),
         title: b.add_text_field("title", STORED),
-        title_sv: b.add_text_field("title_sv", text(analysis::SV, false)),
-        title_en: b.add_text_field("title_en", text(analysis::EN, false)),
+        title_sv: b.add_text_field("title_sv", words(analysis::SV)),
+        title_en: b.add_text_field("title_en", words(analysis::EN)),
         section: b.add_text_field("section", STORED),
         heading: b.add_text_field("heading", STORED),
-        trail_sv: b.add_text_field("trail_sv", text(analysis::SV, false)),
-        trail_en: b.add_text_field("trail_en", text(analysis::EN, false)),
-        body_sv: b.add_text_field("body_sv", text(analysis::SV, true)),
-        body_en: b.add_text_field("body_en", text(analysis::EN, true)),
-        body_exact: b.add_text_field("body_exact", text(analysis::EXACT, false)),
+        trail_sv: b.add_text_field("trail_sv", words(analysis::SV)),
+        trail_en: b.add_text_field("trail_en", words(analysis::EN)),
+        body_sv: b.add_text_field("body_sv", words(analysis::SV).set_stored()),
+        body_en: b.add_text_field("body_en", words(analysis::EN).set_stored()),
+        body_exact: b.add_text_field("body_exact", phrases(analysis::EXACT)),
         fold: b.add_text_field("fold", words(analysis::FOLD)),
         parts: b.add_text_field("parts", words(analysis::SV)),
         anchor: b.add_text_field("anchor", STORED),

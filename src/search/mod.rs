@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
@@ -48,6 +48,8 @@ pub struct Engine {
     lexicon: Lexicon,
     /// Section → document tables of the segments, for facet counts and grouping.
     tables: table::Tables,
+    /// The answer cards' own index (the curated data's generation; it changes with the stamp).
+    card_reader: Option<IndexReader>,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +97,16 @@ impl Engine {
                 path: opened.dir.clone(),
                 reason: e.to_string(),
             })?;
+        let card_reader = match store::open_cards(&opened.dir).map(|i| i.reader()) {
+            Some(Ok(r)) => Some(r),
+            _ => {
+                tracing::warn!(
+                    "{}: no answer-card index; run `vagvisare index` to write it",
+                    opened.dir.display()
+                );
+                None
+            }
+        };
         let curated = Curated::read_stored(&opened.dir);
         let curated_stamp = curated_stamp(&opened.dir);
         let lexicon = Lexicon::with(curated.synonyms.as_ref());
@@ -124,6 +136,7 @@ impl Engine {
             card_full_vocabulary,
             lexicon,
             tables: table::Tables::default(),
+            card_reader,
         })
     }
 
@@ -135,17 +148,12 @@ impl Engine {
     /// The cards that answer a query (`text_query` is built from `query`): candidates from the
     /// index, kept when their title and triggers cover enough of the query and they score near
     /// the best one.
-    fn cards(&self, text_query: Box<dyn Query>, query: &str, today: &str) -> Vec<CardRef> {
-        let only_cards: Box<dyn Query> = Box::new(BoostQuery::new(
-            Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.kind, "card"),
-                IndexRecordOption::Basic,
-            )),
-            0.0,
-        ));
-        let q = BooleanQuery::new(vec![(Occur::Must, text_query), (Occur::Must, only_cards)]);
-        let searcher = self.reader.searcher();
-        let Ok(top) = searcher.search(&q, &TopDocs::with_limit(10).order_by_score()) else {
+    fn cards(&self, text_query: &dyn Query, query: &str, today: &str) -> Vec<CardRef> {
+        let Some(reader) = &self.card_reader else {
+            return Vec::new();
+        };
+        let searcher = reader.searcher();
+        let Ok(top) = searcher.search(text_query, &TopDocs::with_limit(10).order_by_score()) else {
             return Vec::new();
         };
         let clipped = clip(query);
@@ -217,12 +225,7 @@ impl Engine {
         response.suggestion = corrected;
         let built = self.build_query(&effective);
         if let Some(text_query) = built.as_ref().map(|q| q.box_clone()) {
-            let no_cards: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.kind, "card"),
-                IndexRecordOption::Basic,
-            ));
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Must, text_query), (Occur::MustNot, no_cards)];
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
             for (kind, value) in &req.filters {
                 if FACET_KINDS.contains(&kind.as_str()) && !value.contains('/') && !value.is_empty()
                 {
@@ -294,7 +297,7 @@ impl Engine {
         if req.offset == 0 {
             let today = req.today.clone().unwrap_or_else(crate::check::today_string);
             response.cards = built
-                .map(|q| self.cards(q, &effective, &today))
+                .map(|q| self.cards(&*q, &effective, &today))
                 .unwrap_or_default();
         }
         response.took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;

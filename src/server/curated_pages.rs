@@ -565,9 +565,6 @@ fn changes(engine: &Engine) -> Vec<Change> {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         };
-        if text(f.kind).as_deref() == Some("card") {
-            continue;
-        }
         let Some(path) = text(f.path) else { continue };
         if !seen.insert(path.clone()) {
             continue;

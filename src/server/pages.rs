@@ -320,7 +320,7 @@ pub struct Related {
 }
 
 /// Documents like this one (more-like-this over its text), and documents citing the same legal
-/// provisions; at most five each, never the document itself or a card.
+/// provisions; at most five each, never the document itself.
 fn related_documents(
     engine: &crate::search::Engine,
     searcher: &tantivy::Searcher,
@@ -340,9 +340,8 @@ fn related_documents(
             .filter_map(|d| {
                 let p = d.get_first(f.path)?.as_str()?.to_string();
                 let t = d.get_first(f.title)?.as_str()?.to_string();
-                let kind = d.get_first(f.kind).and_then(|v| v.as_str()).unwrap_or("");
                 let lang = d.get_first(f.lang).and_then(|v| v.as_str()).unwrap_or("sv");
-                (p != path && kind != "card" && seen.insert(p.clone())).then(|| Related {
+                (p != path && seen.insert(p.clone())).then(|| Related {
                     url: format!("/dok/{}", path_url(&p)),
                     title: t,
                     lang: lang.to_string(),
