@@ -25,7 +25,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bump when any analyzer changes: the indexer then rebuilds the index by itself.
-pub const ANALYZER_VERSION: u32 = 7;
+pub const ANALYZER_VERSION: u32 = 8;
 
 pub const SV: &str = "sv";
 pub const EN: &str = "en";

@@ -600,10 +600,10 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         t.add_text(body_f, &s.text);
         t.add_text(f.body_exact, &s.text);
         let all = format!("{}\n{}\n{}", doc.title, s.trail.join(" "), s.text);
-        t.add_text(f.fold, &all);
+        t.add_text(f.fold, beyond_ascii(&all));
         t.add_text(
             f.parts,
-            crate::analysis::compound::dictionary().expand_text(&all),
+            crate::analysis::compound::dictionary().parts_text(&all),
         );
         t.add_text(f.anchor, &s.anchor);
         t.add_u64(f.level, s.level as u64);
@@ -682,6 +682,19 @@ pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
     out
 }
 
+/// The words of a text that have a letter beyond ASCII (å, ä, ö, é, ...): the input of the
+/// `fold` field. A word typed in ASCII that is written in ASCII is found as it stands.
+fn beyond_ascii(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if !word.is_ascii() {
+            out.push_str(word);
+            out.push(' ');
+        }
+    }
+    out
+}
+
 /// An answer card as a tantivy document: title, triggers (as the trail) and answer, analysed
 /// like documents; triggers also go through the English analyzer for English phrasings.
 pub fn card_doc(card: &Card, f: &Fields) -> TantivyDocument {
@@ -696,10 +709,10 @@ pub fn card_doc(card: &Card, f: &Fields) -> TantivyDocument {
     t.add_text(f.trail_en, &triggers);
     t.add_text(f.body_sv, &card.answer);
     t.add_text(f.body_exact, card.match_text());
-    t.add_text(f.fold, card.match_text());
+    t.add_text(f.fold, beyond_ascii(&card.match_text()));
     t.add_text(
         f.parts,
-        crate::analysis::compound::dictionary().expand_text(&card.match_text()),
+        crate::analysis::compound::dictionary().parts_text(&card.match_text()),
     );
     t.add_text(f.anchor, &card.id);
     for r in legal::references(&card.match_text()) {

@@ -29,9 +29,10 @@ pub struct Fields {
     pub body_sv: Field,
     pub body_en: Field,
     pub body_exact: Field,
-    /// Title, trail and text folded to ASCII (å→a): low weight, for queries without å/ä/ö.
+    /// The words of title, trail and text that have letters beyond ASCII, folded to ASCII
+    /// (överprövning → overprovning): low weight, for queries typed without å/ä/ö.
     pub fold: Field,
-    /// Title, trail and text with compounds followed by their parts, Swedish-stemmed.
+    /// The parts of the compounds in title, trail and text, Swedish-stemmed.
     pub parts: Field,
     pub anchor: Field,
     pub level: Field,

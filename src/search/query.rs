@@ -77,14 +77,13 @@ fn word_clause(
         alts.push(term_query(f.body_en, e, 1.0));
     }
     alts.push(term_query(f.body_exact, word, 0.5));
-    // Letters restored (a query typed without å/ä/ö) only where that finds clearly more
-    // sections than the word as typed: otherwise the folded field matches the same sections
-    // again and only makes the query slower (it was a quarter of a common word's cost).
+    // Letters restored for a word typed without å/ä/ö, where the words written with them are
+    // more common than the word as typed: otherwise the typed word is meant as it stands.
     let folded: String = analysis::tokens(&mut analysis::folded(), word)
         .into_iter()
         .map(|(_, t)| t)
         .collect();
-    if !folded.is_empty() && df(f.fold, &folded) > 2 * df(f.body_exact, word) {
+    if !folded.is_empty() && folded == word && df(f.fold, &folded) > df(f.body_exact, word) {
         alts.push(term_query(f.fold, &folded, 0.4));
     }
     // Compound parts, and the word inside other compounds, only for a word that is rare as
@@ -109,9 +108,17 @@ fn word_clause(
                 })
                 .collect();
             if stems.len() >= 2 {
+                // Each part anywhere in the section: as a word of its own or inside a compound.
                 let must: Vec<(Occur, Box<dyn Query>)> = stems
                     .iter()
-                    .map(|s| (Occur::Must, term_query(f.parts, s, 1.0)))
+                    .map(|s| {
+                        let anywhere =
+                            vec![term_query(f.body_sv, s, 1.0), term_query(f.parts, s, 1.0)];
+                        (
+                            Occur::Must,
+                            Box::new(DisjunctionMaxQuery::new(anywhere)) as Box<dyn Query>,
+                        )
+                    })
                     .collect();
                 alts.push(Box::new(BoostQuery::new(
                     Box::new(BooleanQuery::new(must)),

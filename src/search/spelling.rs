@@ -32,6 +32,13 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
     if known(searcher, f.body_exact, word) {
         return None;
     }
+    // A word found only in titles or headings is known too (those have no exact-form field).
+    let stem = crate::analysis::tokens(&mut crate::analysis::sv(), word);
+    if let Some((_, s)) = stem.first()
+        && (known(searcher, f.title_sv, s) || known(searcher, f.trail_sv, s))
+    {
+        return None;
+    }
     // A Swedish word or a compound of Swedish words is found through the parts field.
     let dictionary = crate::analysis::compound::dictionary();
     let swedish = dictionary.contains(word);

@@ -14,7 +14,7 @@ proptest! {
             let _ = analysis::tokens(&mut a, &text);
         }
         let _ = legal::references(&text);
-        let _ = compound::dictionary().expand_text(&text);
+        let _ = compound::dictionary().parts_text(&text);
         let words: Vec<String> = analysis::tokens(&mut analysis::exact(), &text).into_iter().map(|(_, w)| w).collect();
         let _ = Lexicon::with(None).spans(&words);
         let clipped = vagvisare::search::clip(&text);
