@@ -331,10 +331,11 @@ fn plain_snippet(s: &str) -> String {
 
 fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
     crate::analysis::compound::preload();
-    // Open the index while checking whether it is stale; usually it is not.
+    // Open the index (and prepare it for the first query) while checking whether it is stale;
+    // usually it is not.
     let opening = {
         let dir = opts.index.clone();
-        std::thread::spawn(move || Engine::open(&dir))
+        std::thread::spawn(move || Engine::open(&dir).inspect(|engine| engine.warm()))
     };
     let stale = indexer::is_stale(&opts.corpus, &opts.index);
     if stale {

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
 use std::time::Instant;
-use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term, indexer::UserOperation};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -366,11 +366,12 @@ pub fn run(
                     for note in &doc.notes {
                         bar.suspend(|| eprintln!("vagvisare: {}: note: {note}", file.rel));
                     }
-                    for tdoc in to_tantivy(&doc, &fields) {
-                        if let Err(e) = writer.add_document(tdoc) {
-                            tracing::error!("{}: could not add to the index: {e}", file.rel);
-                        }
-                        report.sections += 1;
+                    // One batch per file: all its sections land in the same segment, so a
+                    // segment and a path ordinal name a document (see `search::table`).
+                    let sections = to_tantivy(&doc, &fields);
+                    report.sections += sections.len() as u64;
+                    if let Err(e) = writer.run(sections.into_iter().map(UserOperation::Add)) {
+                        tracing::error!("{}: could not add to the index: {e}", file.rel);
                     }
                     if *existed {
                         report.updated += 1

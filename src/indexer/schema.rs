@@ -5,12 +5,12 @@
 
 use crate::analysis;
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
+    FAST, Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
 
 /// Bump when fields change: the indexer then rebuilds the index by itself.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -70,7 +70,7 @@ fn words(analyzer: &str) -> TextOptions {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let f = Fields {
-        path: b.add_text_field("path", STRING | STORED),
+        path: b.add_text_field("path", STRING | STORED | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         lang: b.add_text_field("lang", STRING | STORED),
         title: b.add_text_field("title", STORED),

@@ -140,6 +140,14 @@ impl Engine {
         })
     }
 
+    /// Builds what the first query would otherwise wait for (the segments' section tables), so
+    /// a server can do it while it starts.
+    pub fn warm(&self) {
+        if let Err(e) = self.tables.of(&self.reader.searcher()) {
+            tracing::warn!("preparing the section tables: {e}");
+        }
+    }
+
     /// Whether the curated data stored with this generation changed since it was opened.
     pub fn stamp_changed(&self, index_dir: &Path) -> bool {
         curated_stamp(&index_dir.join(&self.generation)) != self.curated_stamp
@@ -245,7 +253,7 @@ impl Engine {
             // Fetch extra candidates so that at most MAX_PER_DOCUMENT sections of one
             // document fill the page; the rest of its sections follow further down.
             let wanted = (req.offset + limit) * 4 + 20;
-            let tables = match self.tables.of(&searcher, &self.fields) {
+            let tables = match self.tables.of(&searcher) {
                 Ok(t) => t,
                 Err(e) => {
                     tracing::error!("search failed: {e}");
@@ -276,11 +284,15 @@ impl Engine {
                         });
                     }
                     let snippets = snippet::Snippets::new(&searcher, &*query, &self.fields);
-                    let paths: Vec<(f32, DocAddress, String)> = top
+                    let paths: Vec<(f32, DocAddress, (u32, u32))> = top
                         .into_iter()
                         .filter_map(|(score, addr)| {
                             let table = tables.get(addr.segment_ord as usize)?;
-                            Some((score, addr, table.path(addr.doc_id)?.to_string()))
+                            Some((
+                                score,
+                                addr,
+                                (addr.segment_ord, table.document(addr.doc_id)?),
+                            ))
                         })
                         .collect();
                     let ordered = diversify(paths, MAX_PER_DOCUMENT);
@@ -399,8 +411,11 @@ pub const MAX_PER_DOCUMENT: usize = 2;
 
 /// Reorders ranked hits so that no document has more than `cap` sections before every other
 /// document's better hits; surplus sections keep their order after the capped ones.
-fn diversify(hits: Vec<(f32, DocAddress, String)>, cap: usize) -> Vec<(f32, DocAddress)> {
-    let mut count: HashMap<String, usize> = HashMap::new();
+fn diversify<D: Eq + std::hash::Hash>(
+    hits: Vec<(f32, DocAddress, D)>,
+    cap: usize,
+) -> Vec<(f32, DocAddress)> {
+    let mut count: HashMap<D, usize> = HashMap::new();
     let mut first = Vec::with_capacity(hits.len());
     let mut rest = Vec::new();
     for (score, addr, path) in hits {

@@ -1,30 +1,28 @@
 //! Per-segment tables that let a search count facets and group hits by document without
-//! reading stored documents: which document each section belongs to, each document's path,
-//! and each document's facets (all facets are document metadata, so every section of a
+//! reading stored documents: which document each section belongs to and each document's
+//! facets (all facets are document metadata, so every section of a
 //! document has the same ones).
 //!
 //! Counting facets through these tables costs one array lookup per matching section; tantivy's
 //! `FacetCollector` read every matching section's facet column instead, which was a third of a
-//! query's time on 132 000 sections. Tables are built once per segment (from the `path` terms'
-//! postings) and kept while the segment lives.
+//! query's time on 132 000 sections. Tables are built once per segment (from the `path` fast
+//! column, whose term ordinals number the documents) and kept while the segment lives.
 
-use crate::indexer::schema::Fields;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::schema::{Facet, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, Searcher, SegmentReader};
 
 /// No document (a section without a path; never written by the indexer).
 const NONE: u32 = u32::MAX;
 
 /// One segment's table.
 pub struct SegmentTable {
-    /// Document slot of each section, by doc id.
+    /// Document slot of each section, by doc id: the ordinal of its path in the segment's
+    /// `path` column.
     doc_of: Vec<u32>,
-    /// Path of each document slot.
-    paths: Vec<String>,
     /// Facet slots of each document slot: `facet_start[d]..facet_start[d + 1]` in `doc_facets`.
     facet_start: Vec<u32>,
     doc_facets: Vec<u16>,
@@ -33,33 +31,35 @@ pub struct SegmentTable {
 }
 
 impl SegmentTable {
-    fn build(reader: &SegmentReader, fields: &Fields) -> tantivy::Result<SegmentTable> {
-        let mut doc_of = vec![NONE; reader.max_doc() as usize];
-        let mut paths = Vec::new();
-        let mut facet_start = vec![0u32];
+    fn build(reader: &SegmentReader) -> tantivy::Result<SegmentTable> {
+        let path_column = reader.fast_fields().str("path")?.ok_or_else(|| {
+            tantivy::TantivyError::SchemaError("the path field is not a fast field".into())
+        })?;
+        let ords = path_column.ords();
+        let doc_of: Vec<u32> = (0..reader.max_doc())
+            .map(|doc| ords.first(doc).map_or(NONE, |o| o as u32))
+            .collect();
+        // Each document's facets, from its first live section (a deleted older version of the
+        // file may share the segment, with stale facets).
+        let slots = path_column.num_terms();
+        let mut first_alive = vec![NONE; slots];
+        for (doc, &slot) in doc_of.iter().enumerate() {
+            if slot != NONE
+                && first_alive[slot as usize] == NONE
+                && !reader.is_deleted(doc as DocId)
+            {
+                first_alive[slot as usize] = doc as u32;
+            }
+        }
+        let facet_reader = reader.facet_reader("facets")?;
+        let mut facet_start = Vec::with_capacity(slots + 1);
+        facet_start.push(0u32);
         let mut doc_facets: Vec<u16> = Vec::new();
         let mut facets: Vec<(String, String)> = Vec::new();
         let mut facet_slot: HashMap<u64, u16> = HashMap::new();
-        let facet_reader = reader.facet_reader("facets")?;
-        let inverted = reader.inverted_index(fields.path)?;
-        let mut terms = inverted.terms().stream()?;
         let mut facet = Facet::root();
-        while terms.advance() {
-            let slot = paths.len() as u32;
-            paths.push(String::from_utf8_lossy(terms.key()).into_owned());
-            let mut postings =
-                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            let mut first_alive = None;
-            while postings.doc() != TERMINATED {
-                let doc = postings.doc();
-                doc_of[doc as usize] = slot;
-                if first_alive.is_none() && !reader.is_deleted(doc) {
-                    first_alive = Some(doc);
-                }
-                postings.advance();
-            }
-            // A deleted older version of the file may share the segment: its facets may be stale.
-            if let Some(doc) = first_alive {
+        for doc in first_alive {
+            if doc != NONE {
                 for ord in facet_reader.facet_ords(doc) {
                     let next = facets.len() as u16;
                     let s = *facet_slot.entry(ord).or_insert(next);
@@ -78,19 +78,23 @@ impl SegmentTable {
         }
         Ok(SegmentTable {
             doc_of,
-            paths,
             facet_start,
             doc_facets,
             facets,
         })
     }
 
-    /// The path of the document a section belongs to.
-    pub fn path(&self, doc: DocId) -> Option<&str> {
-        match self.doc_of.get(doc as usize) {
-            Some(&slot) if slot != NONE => Some(&self.paths[slot as usize]),
-            _ => None,
-        }
+    /// The document a section belongs to, as a number unique in this segment (the indexer
+    /// writes each file's sections into one segment).
+    pub fn document(&self, doc: DocId) -> Option<u32> {
+        self.doc_of
+            .get(doc as usize)
+            .copied()
+            .filter(|&s| s != NONE)
+    }
+
+    fn slots(&self) -> usize {
+        self.facet_start.len() - 1
     }
 }
 
@@ -101,30 +105,41 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// One table per segment of `searcher`, in segment order.
-    pub fn of(
-        &self,
-        searcher: &Searcher,
-        fields: &Fields,
-    ) -> tantivy::Result<Vec<Arc<SegmentTable>>> {
+    /// One table per segment of `searcher`, in segment order. Missing tables are built in
+    /// parallel, one segment per thread.
+    pub fn of(&self, searcher: &Searcher) -> tantivy::Result<Vec<Arc<SegmentTable>>> {
         let readers = searcher.segment_readers();
         let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
         if built.len() > readers.len() * 2 {
             built.retain(|id, _| readers.iter().any(|r| r.segment_id() == *id));
         }
-        let mut out = Vec::with_capacity(readers.len());
-        for reader in readers {
-            let table = match built.get(&reader.segment_id()) {
-                Some(t) => t.clone(),
-                None => {
-                    let t = Arc::new(SegmentTable::build(reader, fields)?);
-                    built.insert(reader.segment_id(), t.clone());
-                    t
-                }
-            };
-            out.push(table);
+        let missing: Vec<&SegmentReader> = readers
+            .iter()
+            .filter(|r| !built.contains_key(&r.segment_id()))
+            .collect();
+        let fresh: Vec<tantivy::Result<SegmentTable>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = missing
+                .iter()
+                .map(|r| scope.spawn(move || SegmentTable::build(r)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(tantivy::TantivyError::InternalError(
+                            "building a segment table panicked".into(),
+                        ))
+                    })
+                })
+                .collect()
+        });
+        for (reader, table) in missing.iter().zip(fresh) {
+            built.insert(reader.segment_id(), Arc::new(table?));
         }
-        Ok(out)
+        Ok(readers
+            .iter()
+            .map(|r| built[&r.segment_id()].clone())
+            .collect())
     }
 }
 
@@ -155,7 +170,7 @@ impl Collector for SectionStats {
         let table = self.tables.get(segment as usize).cloned().ok_or_else(|| {
             tantivy::TantivyError::InternalError(format!("no table for segment {segment}"))
         })?;
-        let per_doc = vec![0; table.paths.len()];
+        let per_doc = vec![0; table.slots()];
         Ok(SegmentStats {
             table,
             per_doc,
