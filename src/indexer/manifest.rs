@@ -34,21 +34,38 @@ impl Manifest {
             .unwrap_or_default()
     }
 
+    /// Writes the manifest and, beside it, the digest of its files' stamps ([`STAMPS_FILE`]).
     pub fn save(&self, gen_dir: &Path) -> Result<(), crate::store::StoreError> {
         let bytes = serde_json::to_vec(self).expect("manifest serialises");
-        crate::store::write_atomic(&gen_dir.join(FILE_NAME), &bytes)
+        crate::store::write_atomic(&gen_dir.join(FILE_NAME), &bytes)?;
+        let digest = stamps_digest(
+            self.files
+                .iter()
+                .map(|(rel, e)| (rel.as_str(), (e.size, e.mtime_ns))),
+        );
+        crate::store::write_atomic(&gen_dir.join(STAMPS_FILE), digest.as_bytes())
     }
+}
+
+/// One hash over every file's path, size and modification time: the staleness check compares
+/// it with the corpus as walked, without reading the (much larger) manifest.
+pub const STAMPS_FILE: &str = "stamps.b3";
+
+/// The digest of (path, stamp) pairs; the caller gives them sorted by path.
+pub fn stamps_digest<'a>(files: impl Iterator<Item = (&'a str, (u64, i128))>) -> String {
+    let mut h = blake3::Hasher::new();
+    for (rel, (size, mtime)) in files {
+        h.update(rel.as_bytes());
+        h.update(&[0]);
+        h.update(&size.to_le_bytes());
+        h.update(&mtime.to_le_bytes());
+    }
+    h.finalize().to_hex().to_string()
 }
 
 /// Size and modification time of a file, as the manifest records them.
 pub fn stat(path: &Path) -> std::io::Result<(u64, i128)> {
-    let md = std::fs::metadata(path)?;
-    let mtime = md
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128);
-    Ok((md.len(), mtime))
+    Ok(crate::ingest::stamp(&std::fs::metadata(path)?))
 }
 
 pub fn hash_file(path: &Path) -> std::io::Result<String> {

@@ -117,32 +117,23 @@ pub fn is_stale(corpus: &Path, index_dir: &Path) -> bool {
     let Ok(opened) = store::open_current(index_dir) else {
         return true;
     };
-    // The manifest is read while the corpus is walked; the files are then compared on all
-    // cores (a server's start waits for this).
-    let (manifest, files) = std::thread::scope(|scope| {
-        let manifest = scope.spawn(|| Manifest::load(&opened.dir));
-        let (files, _) = ingest::walk(corpus);
-        (manifest.join().unwrap_or_default(), files)
-    });
+    // Every file's size and modification time, against the digest the last run recorded (a
+    // server's start waits for this; the manifest itself is only read when indexing).
+    let Ok(recorded) = std::fs::read_to_string(opened.dir.join(manifest::STAMPS_FILE)) else {
+        return true;
+    };
     if Curated::load(corpus).0.fingerprint() != Curated::read_stored(&opened.dir).fingerprint() {
         return true;
     }
-    if files.len() != manifest.files.len() {
-        return true;
+    let (files, _) = ingest::walk_with_stamps(corpus);
+    let mut stamps = Vec::with_capacity(files.len());
+    for (f, stamp) in &files {
+        match stamp {
+            Ok(s) => stamps.push((f.rel.as_str(), *s)),
+            Err(_) => return true,
+        }
     }
-    let changed = |f: &SourceFile| match (manifest.files.get(&f.rel), manifest::stat(&f.abs)) {
-        (Some(e), Ok((size, mtime))) => e.size != size || e.mtime_ns != mtime,
-        _ => true,
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().any(changed)))
-            .collect();
-        parts.into_iter().any(|p| p.join().unwrap_or(true))
-    })
+    manifest::stamps_digest(stamps.into_iter()) != recorded.trim()
 }
 
 enum Plan {
@@ -199,16 +190,16 @@ pub fn run(
         ..Default::default()
     };
 
-    let (files, walk_problems) = ingest::walk(&opts.corpus);
+    let (files, walk_problems) = ingest::walk_with_stamps(&opts.corpus);
     for (path, reason) in walk_problems {
         tracing::warn!("{}: {reason}", path.display());
     }
 
     // Classify.
     let mut plans = Vec::new();
-    let on_disk: BTreeSet<RelPath> = files.iter().map(|f| f.rel.clone()).collect();
-    for file in files {
-        let (size, mtime) = match manifest::stat(&file.abs) {
+    let on_disk: BTreeSet<RelPath> = files.iter().map(|(f, _)| f.rel.clone()).collect();
+    for (file, stamp) in files {
+        let (size, mtime) = match stamp {
             Ok(x) => x,
             Err(e) => {
                 let s = Skipped {

@@ -87,49 +87,147 @@ pub struct SourceFile {
 /// Lists every ingestible file under `root`, sorted by path, skipping hidden files and folders
 /// and the curated-data folders' non-document files. Unreadable folders are returned as errors.
 pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<(PathBuf, String)>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    let (files, problems) = scan(root, false);
+    (files.into_iter().map(|(f, _)| f).collect(), problems)
+}
+
+/// Size and modification time (nanoseconds since 1970) of a file, as the manifest records them.
+pub type Stamp = (u64, i128);
+
+/// What a walk found: each file (with its stamp, or why it could not be read) and the folders
+/// or entries that could not be listed.
+pub type Found = (
+    Vec<(SourceFile, std::io::Result<Stamp>)>,
+    Vec<(PathBuf, String)>,
+);
+
+/// Like [`walk`], with each file's [`Stamp`] read while its folder is listed, the root's
+/// subfolders shared out among the cores (the stat calls are most of the time a staleness
+/// check of 20 000 files takes).
+pub fn walk_with_stamps(root: &Path) -> Found {
+    scan(root, true)
+}
+
+/// The stamp of a file's metadata.
+pub fn stamp(md: &std::fs::Metadata) -> Stamp {
+    let mtime = md
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    (md.len(), mtime)
+}
+
+/// The walk itself (symbolic links are not followed). With stamps, the root's subfolders are
+/// shared out among the cores (the stat calls dominate); the result is sorted once at the end.
+fn scan(root: &Path, stamps: bool) -> Found {
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
+    let subfolders = list_folder(root, root, stamps, &mut files, &mut problems);
+    let threads = if stamps {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let walk_some = || {
+        let (mut files, mut problems) = (Vec::new(), Vec::new());
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(top) = subfolders.get(i) else {
+                break;
+            };
+            let mut stack = vec![top.clone()];
+            while let Some(folder) = stack.pop() {
+                stack.extend(list_folder(
+                    root,
+                    &folder,
+                    stamps,
+                    &mut files,
+                    &mut problems,
+                ));
+            }
+        }
+        (files, problems)
+    };
+    let found: Vec<Found> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(walk_some)).collect();
+        let mut all = vec![walk_some()];
+        all.extend(helpers.into_iter().filter_map(|h| h.join().ok()));
+        all
+    });
+    for (f, p) in found {
+        files.extend(f);
+        problems.extend(p);
+    }
+    files.sort_unstable_by(|a, b| a.0.rel.as_str().cmp(b.0.rel.as_str()));
+    problems.sort();
+    (files, problems)
+}
+
+/// Reads one folder: its ingestible files go to `files`, its subfolders are returned.
+fn list_folder(
+    root: &Path,
+    folder: &Path,
+    stamps: bool,
+    files: &mut Vec<(SourceFile, std::io::Result<Stamp>)>,
+    problems: &mut Vec<(PathBuf, String)>,
+) -> Vec<PathBuf> {
+    let mut subfolders = Vec::new();
+    let entries = match std::fs::read_dir(folder) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push((folder.to_path_buf(), e.to_string()));
+            return subfolders;
+        }
+    };
+    for entry in entries {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.into());
-                problems.push((path, e.to_string()));
+                problems.push((folder.to_path_buf(), e.to_string()));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
             continue;
         }
-        let Some(kind) = Kind::from_path(entry.path()) else {
+        let Ok(file_type) = entry.file_type() else {
             continue;
         };
-        let rel = entry
-            .path()
+        let path = entry.path();
+        if file_type.is_dir() {
+            subfolders.push(path);
+            continue;
+        }
+        if !file_type.is_file() {
+            continue;
+        }
+        let Some(kind) = Kind::from_path(&path) else {
+            continue;
+        };
+        let Some(rel) = path
             .strip_prefix(root)
             .ok()
-            .and_then(RelPath::from_relative);
-        match rel {
-            Some(rel) => files.push(SourceFile {
-                abs: entry.path().to_path_buf(),
+            .and_then(RelPath::from_relative)
+        else {
+            problems.push((path, "file name is not valid UTF-8".into()));
+            continue;
+        };
+        let stamp = if stamps {
+            entry.metadata().map(|m| stamp(&m))
+        } else {
+            Ok((0, 0))
+        };
+        files.push((
+            SourceFile {
+                abs: path,
                 rel,
                 kind,
-            }),
-            None => problems.push((
-                entry.path().to_path_buf(),
-                "file name is not valid UTF-8".into(),
-            )),
-        }
+            },
+            stamp,
+        ));
     }
-    (files, problems)
+    subfolders
 }
 
 /// Extracts one file in this process. Used for Markdown and text by the indexer, and for every

@@ -480,3 +480,47 @@ fn facet_counts_equal_tantivys() {
         sandbox.index_run();
     }
 }
+
+/// The staleness check (what `serve` runs before it answers) notices a changed, added, removed
+/// or renamed file, and nothing else: it compares every file's size and modification time with
+/// the digest the last index run recorded.
+#[test]
+fn staleness_check_sees_every_kind_of_change() {
+    use vagvisare::indexer::is_stale;
+    let sb = Sandbox::new();
+    assert!(is_stale(&sb.corpus(), &sb.index()), "no index yet");
+    sb.index_run();
+    assert!(!is_stale(&sb.corpus(), &sb.index()), "just indexed");
+    let page = std::fs::read(sb.corpus().join("iop-grunder.md")).unwrap();
+    let changes: [(&str, Box<dyn Fn()>); 4] = [
+        (
+            "edited",
+            Box::new(|| sb.write("iop-grunder.md", &[page.as_slice(), b"\nMer."].concat())),
+        ),
+        (
+            "added",
+            Box::new(|| sb.write("ny/anteckning.md", b"# Ny\n\nText.")),
+        ),
+        ("removed", Box::new(|| sb.remove("ny/anteckning.md"))),
+        (
+            "renamed",
+            Box::new(|| {
+                std::fs::rename(
+                    sb.corpus().join("iop-grunder.md"),
+                    sb.corpus().join("iop-grunderna.md"),
+                )
+                .unwrap()
+            }),
+        ),
+    ];
+    for (what, change) in changes {
+        change();
+        assert!(is_stale(&sb.corpus(), &sb.index()), "{what}");
+        sb.index_run();
+        assert!(!is_stale(&sb.corpus(), &sb.index()), "{what}, then indexed");
+    }
+    // Hidden files and files no reader knows are not part of the corpus.
+    sb.write(".utkast.md", b"# Dold");
+    sb.write("bild.png", b"\x89PNG");
+    assert!(!is_stale(&sb.corpus(), &sb.index()), "ignored files");
+}
