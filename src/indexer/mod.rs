@@ -629,7 +629,10 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         for r in &refs {
             t.add_text(f.refs_cited, r);
         }
-        t.add_text(f.meta, &meta_json);
+        // Document metadata is stored once, with the lead section (every page reads it there).
+        if ord == 0 {
+            t.add_text(f.meta, &meta_json);
+        }
         for facet in &facets {
             t.add_facet(f.facets, facet.clone());
         }

@@ -10,7 +10,7 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change: the indexer then rebuilds the index by itself.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -36,12 +36,15 @@ pub struct Fields {
     pub parts: Field,
     pub anchor: Field,
     pub level: Field,
+    /// Position of the section in its document; indexed, so a query for 0 finds each
+    /// document's lead section.
     pub ord: Field,
     /// Provisions this section *is* (statute sections) or names in its headings: `4:18`, `lou/4:18`.
     pub refs_is: Field,
     /// Provisions this section cites, or its document lists in `legal_refs`.
     pub refs_cited: Field,
-    /// Document metadata as JSON (summary, topics, audience, reviewed, ...).
+    /// Document metadata as JSON (summary, topics, audience, reviewed, ...), stored with the
+    /// lead section only.
     pub meta: Field,
     /// Filters: `/topic/iop`, `/audience/procurer`, `/lang/sv`, `/format/pdf`, `/source/iop`,
     /// `/year/2026`.
@@ -87,7 +90,7 @@ pub fn build() -> (Schema, Fields) {
         parts: b.add_text_field("parts", words(analysis::SV)),
         anchor: b.add_text_field("anchor", STORED),
         level: b.add_u64_field("level", NumericOptions::default().set_stored()),
-        ord: b.add_u64_field("ord", NumericOptions::default().set_stored()),
+        ord: b.add_u64_field("ord", NumericOptions::default().set_stored().set_indexed()),
         refs_is: b.add_text_field("refs_is", STRING),
         refs_cited: b.add_text_field("refs_cited", STRING),
         meta: b.add_text_field("meta", STORED),

@@ -550,11 +550,13 @@ fn changes(engine: &Engine) -> Vec<Change> {
     let f = &engine.fields;
     let mut seen = std::collections::HashSet::new();
     let n = searcher.num_docs() as usize;
+    // Each document's lead section, which holds its metadata.
+    let leads = tantivy::query::TermQuery::new(
+        tantivy::Term::from_field_u64(f.ord, 0),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
     let all = searcher
-        .search(
-            &tantivy::query::AllQuery,
-            &TopDocs::with_limit(n.max(1)).order_by_score(),
-        )
+        .search(&leads, &TopDocs::with_limit(n.max(1)).order_by_score())
         .unwrap_or_default();
     for (_, addr) in all {
         let Ok(d) = searcher.doc::<TantivyDocument>(addr) else {
