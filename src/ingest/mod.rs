@@ -363,7 +363,12 @@ fn detect_lang(doc: &Document) -> Lang {
 pub fn normalize_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank_run = 0;
-    for line in s.nfc().collect::<String>().lines() {
+    // Most text already is NFC; the quick check saves composing it again.
+    let composed: std::borrow::Cow<str> = match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.into(),
+        _ => s.nfc().collect::<String>().into(),
+    };
+    for line in composed.lines() {
         let line: String = line
             .chars()
             .flat_map(expand_ligature)
