@@ -278,8 +278,11 @@ pub fn build(
             }
             seen.push(stems);
             if let Some((q, n)) = phrase_clause(f, alt, df) {
-                // English queries keep their English documents first.
-                let weight = if english { 0.5 } else { 0.8 } * (*len as f32).max(1.0) / n as f32;
+                // English queries keep their English documents first: the Swedish translations
+                // count half as much (0.4 since the folded and compound-part fields stopped
+                // holding every word, which had lifted English documents; English nDCG
+                // 0.711 → 0.742 on tests/relevance, overall 0.793 → 0.799).
+                let weight = if english { 0.4 } else { 0.8 } * (*len as f32).max(1.0) / n as f32;
                 options.push(Box::new(BoostQuery::new(q, weight)));
             }
         }
