@@ -63,11 +63,6 @@ pub fn stamps_digest<'a>(files: impl Iterator<Item = (&'a str, (u64, i128))>) ->
     h.finalize().to_hex().to_string()
 }
 
-/// Size and modification time of a file, as the manifest records them.
-pub fn stat(path: &Path) -> std::io::Result<(u64, i128)> {
-    Ok(crate::ingest::stamp(&std::fs::metadata(path)?))
-}
-
 pub fn hash_file(path: &Path) -> std::io::Result<String> {
     let mut h = blake3::Hasher::new();
     h.update_reader(std::fs::File::open(path)?)?;

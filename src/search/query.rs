@@ -108,7 +108,8 @@ fn word_clause(
                 })
                 .collect();
             if stems.len() >= 2 {
-                // Each part anywhere in the section: as a word of its own or inside a compound.
+                // Each part in the section: as a word of its own in the text, or inside a
+                // compound anywhere (title and headings included).
                 let must: Vec<(Occur, Box<dyn Query>)> = stems
                     .iter()
                     .map(|s| {
@@ -153,10 +154,9 @@ fn part_of_reference(word: &str) -> bool {
 /// All content words of a phrase required (used for lexicon alternatives), with their count.
 fn phrase_clause(
     f: &Fields,
-    text: &str,
+    words: &Words,
     df: &dyn Fn(Field, &str) -> u64,
 ) -> Option<(Box<dyn Query>, usize)> {
-    let words = Words::of(text);
     let must: Vec<(Occur, Box<dyn Query>)> = words
         .items
         .iter()
@@ -266,18 +266,19 @@ pub fn build(
         }
         // Alternatives that differ only in inflection ("lagen om …" / "lag om …") stem alike
         // and would match the same sections again: the first of them stands for all.
-        let mut seen: Vec<Vec<Option<String>>> = Vec::new();
+        let mut seen: Vec<Vec<String>> = Vec::new();
         for alt in alts {
-            let stems: Vec<Option<String>> = Words::of(alt)
+            let words = Words::of(alt);
+            let stems: Vec<String> = words
                 .items
-                .into_iter()
-                .map(|(_, w, s, _)| s.or(Some(w)).map(|x| analysis::fold(&x)))
+                .iter()
+                .map(|(_, w, s, _)| analysis::fold(s.as_deref().unwrap_or(w)))
                 .collect();
             if seen.contains(&stems) {
                 continue;
             }
             seen.push(stems);
-            if let Some((q, n)) = phrase_clause(f, alt, df) {
+            if let Some((q, n)) = phrase_clause(f, &words, df) {
                 // English queries keep their English documents first: the Swedish translations
                 // count half as much (0.4 since the folded and compound-part fields stopped
                 // holding every word, which had lifted English documents; English nDCG
