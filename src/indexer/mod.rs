@@ -276,6 +276,16 @@ pub fn run(
             source: other,
         },
     })?;
+    // A run killed before its commit leaves files no commit refers to, such as a segment's
+    // `<segment>.<opstamp>.del`. This run counts opstamps up from the same last commit, so it
+    // would try to create the same file name and fail on every run after the kill. Clear them
+    // first (no reader uses a file that no commit refers to).
+    if let Err(e) = writer.garbage_collect_files().wait() {
+        tracing::warn!(
+            "{}: clearing files of an interrupted run: {e}",
+            gen_dir.display()
+        );
+    }
 
     // Remove what is gone: files in the manifest or in the index that are no longer on disk.
     let mut gone: BTreeSet<RelPath> = manifest
