@@ -45,7 +45,13 @@ pub struct Dictionary {
     /// Which sources were loaded, and how many entries: part of the index version.
     pub fingerprint: String,
     cache: Mutex<HashMap<String, Option<Vec<String>>>>,
+    /// [`Dictionary::parts_text`]'s answer per word as written: the input of the `parts` field
+    /// for each compound (parts joined, each followed by a space), `None` for other words.
+    parts_memo: Mutex<foldhash::HashMap<Box<str>, Option<Box<str>>>>,
 }
+
+/// Words remembered by `parts_memo`; beyond it words are split each time.
+const MAX_MEMO_WORDS: usize = 1 << 18;
 
 fn stemmer() -> TextAnalyzer {
     TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
@@ -243,6 +249,7 @@ impl Dictionary {
             words,
             fingerprint,
             cache: Mutex::new(HashMap::new()),
+            parts_memo: Mutex::new(Default::default()),
         }
     }
 
@@ -339,17 +346,33 @@ impl Dictionary {
     /// holds only what a word-by-word field cannot find (a word used inside a compound).
     pub fn parts_text(&self, text: &str) -> String {
         let mut out = String::new();
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            // Compounds are long: most words end here without being lower-cased or looked up.
-            if word.chars().nth(MIN_WORD_CHARS - 1).is_none() {
+        let mut memo = self.parts_memo.lock().unwrap_or_else(|e| e.into_inner());
+        for (_, word) in super::words::spans(text) {
+            // Compounds are long: most words end here, by their length in bytes (at least
+            // their length in characters), without a lookup.
+            if word.len() < MIN_WORD_CHARS {
                 continue;
             }
-            let lower = crate::analysis::fold(&word.to_lowercase());
-            if let Some(parts) = self.split(&lower) {
-                for p in parts {
-                    out.push_str(&p);
-                    out.push(' ');
-                }
+            if let Some(known) = memo.get(word) {
+                out.push_str(known.as_deref().unwrap_or(""));
+                continue;
+            }
+            let parts = if word.chars().nth(MIN_WORD_CHARS - 1).is_none() {
+                None
+            } else {
+                let lower = crate::analysis::fold(&word.to_lowercase());
+                self.split(&lower).map(|parts| {
+                    let mut joined = String::new();
+                    for p in parts {
+                        joined.push_str(&p);
+                        joined.push(' ');
+                    }
+                    joined.into_boxed_str()
+                })
+            };
+            out.push_str(parts.as_deref().unwrap_or(""));
+            if memo.len() < MAX_MEMO_WORDS {
+                memo.insert(word.into(), parts);
             }
         }
         out

@@ -17,6 +17,8 @@
 pub mod compound;
 pub mod legal;
 pub mod lexicon;
+pub mod memo;
+pub mod words;
 
 use std::mem;
 use tantivy::tokenizer::{
@@ -36,6 +38,10 @@ pub const FOLD: &str = "fold";
 const MAX_TOKEN_BYTES: usize = 80;
 
 pub fn sv() -> TextAnalyzer {
+    memo::Memo::new(sv_chain()).into()
+}
+
+fn sv_chain() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -47,6 +53,10 @@ pub fn sv() -> TextAnalyzer {
 }
 
 pub fn en() -> TextAnalyzer {
+    memo::Memo::new(en_chain()).into()
+}
+
+fn en_chain() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -57,6 +67,10 @@ pub fn en() -> TextAnalyzer {
 }
 
 pub fn exact() -> TextAnalyzer {
+    memo::Memo::new(exact_chain()).into()
+}
+
+fn exact_chain() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -67,6 +81,10 @@ pub fn exact() -> TextAnalyzer {
 /// Full folding, å/ä/ö included, no stemming: only for the low-weight field that lets queries
 /// typed without Swedish letters (`overprovning`) find the words (`överprövning`).
 pub fn folded() -> TextAnalyzer {
+    memo::Memo::new(folded_chain()).into()
+}
+
+fn folded_chain() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -265,6 +283,55 @@ mod tests {
             .map(|(_, t)| t)
             .collect();
         assert_eq!(got, expected, "{input}");
+    }
+
+    /// Every token (text, position, offsets) of the memoised analyzers equals the filter
+    /// chain's, on tricky words and on the statutes under `../shared/realdata`, read twice so
+    /// the second pass is answered from the table.
+    #[test]
+    fn memo_gives_what_the_chain_gives() {
+        let mut texts = vec![
+            "İstanbul Straße ÉLAN Överprövning ÖVERPRÖVNING 4 kap. 18 § x1y2 och det att"
+                .to_string(),
+            format!("{} kort", "a".repeat(81)),
+            "Idéburna idéburen IDÉBURNA naïve café Ǆemal ﬁnans".to_string(),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata");
+        for sub in ["statutes_markdown", "gov_text"] {
+            if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
+                for e in entries.flatten() {
+                    if let Ok(t) = std::fs::read_to_string(e.path()) {
+                        texts.push(t);
+                    }
+                }
+            }
+        }
+        let all = |a: &mut TextAnalyzer, text: &str| {
+            let mut out = Vec::new();
+            let mut stream = a.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+            }
+            out
+        };
+        let pairs = [
+            (sv(), sv_chain()),
+            (en(), en_chain()),
+            (exact(), exact_chain()),
+            (folded(), folded_chain()),
+        ];
+        let mut compared = 0;
+        for (mut m, mut c) in pairs {
+            for _ in 0..2 {
+                for text in &texts {
+                    let want = all(&mut c, text);
+                    assert_eq!(all(&mut m, text), want);
+                    compared += want.len();
+                }
+            }
+        }
+        assert!(compared > 1000, "only {compared} tokens compared");
     }
 
     #[test]

@@ -691,7 +691,7 @@ pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
 /// `fold` field. A word typed in ASCII that is written in ASCII is found as it stands.
 fn beyond_ascii(text: &str) -> String {
     let mut out = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
+    for (_, word) in crate::analysis::words::spans(text) {
         if !word.is_ascii() {
             out.push_str(word);
             out.push(' ');
