@@ -34,7 +34,7 @@ pub struct English {
 
 /// Tokens of a term as the query sees them (exact analyzer).
 fn words(term: &str) -> Vec<String> {
-    super::tokens(&mut super::exact(), term)
+    super::tokens(super::Analyzer::Exact, term)
         .into_iter()
         .map(|(_, t)| t)
         .collect()

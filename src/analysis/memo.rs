@@ -1,41 +1,48 @@
 //! Memoised analysis: every filter of our analyzers looks at one word at a time, so a word's
 //! result never depends on its neighbours. [`Memo`] splits text into words exactly as
-//! `SimpleTokenizer` does (with [`super::words`], which is cheaper on å/ä/ö), runs the analyzer's filter chain once per distinct word and then
-//! answers repeats from a table. Indexing sees each common word thousands of times; lower-casing,
-//! folding, the stop-word set and the Snowball stemmer were a quarter of an index build.
+//! `SimpleTokenizer` does (with [`super::words`], which is cheaper on å/ä/ö), runs the
+//! analyzer's filter chain once per distinct word and answers repeats from a table. Indexing
+//! sees each common word thousands of times; lower-casing, folding, the stop-word set and the
+//! Snowball stemmer were a quarter of an index build.
+//!
+//! The tables belong to the thread, one per analyzer: tantivy clones an analyzer for every
+//! segment it writes and for every snippet it makes, and a table per instance would start
+//! empty each time (a snippet's words were all misses, slower than no table at all).
 //!
 //! The output is the same token for token (text, position, offsets) as the analyzer without the
 //! table: `analysis::tests::memo_gives_what_the_chain_gives` checks it on real documents.
 
+use super::Analyzer;
 use super::words::{self, Spans};
 use foldhash::HashMap as FastMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-/// Distinct words remembered per analyzer instance; beyond it words are analysed each time
-/// (a corpus's long tail of rare words would otherwise grow the table without bound).
-const MAX_WORDS: usize = 1 << 18;
+/// Distinct words remembered per thread and analyzer; beyond it words are analysed each time
+/// (a corpus's long tail of rare words would otherwise grow the table without bound). At about
+/// 70 bytes a word, a full table is under 5 MB.
+const MAX_WORDS: usize = 1 << 16;
+
+/// A word as written → the analyzer's token for it (`None`: the analyzer drops the word).
+type Table = FastMap<Box<str>, Option<Box<str>>>;
+
+thread_local! {
+    static TABLES: [Rc<RefCell<Table>>; 4] = Default::default();
+}
 
 /// A tokenizer that gives what `chain` gives, remembering each word's result.
+#[derive(Clone)]
 pub struct Memo {
+    kind: Analyzer,
     chain: TextAnalyzer,
-    table: FastMap<Box<str>, Option<Box<str>>>,
 }
 
 impl Memo {
-    /// `chain` must be a `SimpleTokenizer` followed by filters that each look at one token.
-    pub fn new(chain: TextAnalyzer) -> Memo {
-        Memo {
-            chain,
-            table: FastMap::default(),
-        }
-    }
-}
-
-/// A copy starts with an empty table: tantivy clones an analyzer for every segment it writes
-/// and every query, and copying a full table would cost more than refilling it.
-impl Clone for Memo {
-    fn clone(&self) -> Memo {
-        Memo::new(self.chain.clone())
+    /// `chain` must be a `SimpleTokenizer` followed by filters that each look at one token;
+    /// `kind` names the table it shares with the other instances of the same analyzer.
+    pub fn new(kind: Analyzer, chain: TextAnalyzer) -> Memo {
+        Memo { kind, chain }
     }
 }
 
@@ -46,7 +53,7 @@ impl Tokenizer for Memo {
             words: words::spans(text),
             position: usize::MAX,
             chain: &mut self.chain,
-            table: &mut self.table,
+            table: TABLES.with(|t| t[self.kind as usize].clone()),
             token: Token::default(),
         }
     }
@@ -57,7 +64,7 @@ pub struct MemoStream<'a> {
     /// The position of the last word read (`usize::MAX` before the first, as in tantivy).
     position: usize,
     chain: &'a mut TextAnalyzer,
-    table: &'a mut FastMap<Box<str>, Option<Box<str>>>,
+    table: Rc<RefCell<Table>>,
     token: Token,
 }
 
@@ -74,15 +81,16 @@ impl MemoStream<'_> {
 
 impl TokenStream for MemoStream<'_> {
     fn advance(&mut self) -> bool {
+        let mut table = self.table.borrow_mut();
         for (start, word) in self.words.by_ref() {
             self.position = self.position.wrapping_add(1);
             let fresh;
-            let result = match self.table.get(word) {
+            let result = match table.get(word) {
                 Some(known) => known.as_deref(),
                 None => {
                     fresh = Self::analyse(self.chain, word);
-                    if self.table.len() < MAX_WORDS {
-                        self.table.insert(word.into(), fresh.clone());
+                    if table.len() < MAX_WORDS {
+                        table.insert(word.into(), fresh.clone());
                     }
                     fresh.as_deref()
                 }

@@ -118,13 +118,13 @@ pub struct Vocabulary {
 impl Vocabulary {
     pub fn of(text: &str) -> Vocabulary {
         let mut words = HashSet::new();
-        for (_, t) in analysis::tokens(&mut analysis::sv(), text) {
+        for (_, t) in analysis::tokens(analysis::Analyzer::Sv, text) {
             words.insert(format!("sv:{t}"));
         }
-        for (_, t) in analysis::tokens(&mut analysis::en(), text) {
+        for (_, t) in analysis::tokens(analysis::Analyzer::En, text) {
             words.insert(format!("en:{t}"));
         }
-        for (_, t) in analysis::tokens(&mut analysis::exact(), text) {
+        for (_, t) in analysis::tokens(analysis::Analyzer::Exact, text) {
             words.insert(format!("x:{t}"));
         }
         for r in analysis::legal::references(text) {
@@ -136,17 +136,17 @@ impl Vocabulary {
     /// Share of the query's content words (not stop words) found in this vocabulary.
     pub fn coverage(&self, query: &str) -> f32 {
         let sv: std::collections::HashMap<usize, String> =
-            analysis::tokens(&mut analysis::sv(), query)
+            analysis::tokens(analysis::Analyzer::Sv, query)
                 .into_iter()
                 .collect();
         let en: std::collections::HashMap<usize, String> =
-            analysis::tokens(&mut analysis::en(), query)
+            analysis::tokens(analysis::Analyzer::En, query)
                 .into_iter()
                 .collect();
         let refs = analysis::legal::references(query);
         let mut total = 0usize;
         let mut hit = 0usize;
-        for (pos, word) in analysis::tokens(&mut analysis::exact(), query) {
+        for (pos, word) in analysis::tokens(analysis::Analyzer::Exact, query) {
             let (s, e) = (sv.get(&pos), en.get(&pos));
             // A stop word in either language carries no meaning for matching.
             if s.is_none() || e.is_none() {

@@ -391,11 +391,11 @@ impl Engine {
 /// Number of words in a query that are not stop words in either language.
 fn content_words(q: &str) -> usize {
     let sv: std::collections::HashSet<usize> =
-        crate::analysis::tokens(&mut crate::analysis::sv(), q)
+        crate::analysis::tokens(crate::analysis::Analyzer::Sv, q)
             .into_iter()
             .map(|(p, _)| p)
             .collect();
-    crate::analysis::tokens(&mut crate::analysis::en(), q)
+    crate::analysis::tokens(crate::analysis::Analyzer::En, q)
         .into_iter()
         .filter(|(p, _)| sv.contains(p))
         .count()

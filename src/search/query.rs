@@ -37,13 +37,13 @@ pub struct Words {
 
 impl Words {
     pub fn of(text: &str) -> Words {
-        let sv: HashMap<usize, String> = analysis::tokens(&mut analysis::sv(), text)
+        let sv: HashMap<usize, String> = analysis::tokens(analysis::Analyzer::Sv, text)
             .into_iter()
             .collect();
-        let en: HashMap<usize, String> = analysis::tokens(&mut analysis::en(), text)
+        let en: HashMap<usize, String> = analysis::tokens(analysis::Analyzer::En, text)
             .into_iter()
             .collect();
-        let items = analysis::tokens(&mut analysis::exact(), text)
+        let items = analysis::tokens(analysis::Analyzer::Exact, text)
             .into_iter()
             .take(super::MAX_QUERY_WORDS)
             .map(|(p, w)| (p, w, sv.get(&p).cloned(), en.get(&p).cloned()))
@@ -79,7 +79,7 @@ fn word_clause(
     alts.push(term_query(f.body_exact, word, 0.5));
     // Letters restored for a word typed without å/ä/ö, where the words written with them are
     // more common than the word as typed: otherwise the typed word is meant as it stands.
-    let folded: String = analysis::tokens(&mut analysis::folded(), word)
+    let folded: String = analysis::tokens(analysis::Analyzer::Fold, word)
         .into_iter()
         .map(|(_, t)| t)
         .collect();
@@ -102,7 +102,7 @@ fn word_clause(
             let stems: Vec<String> = parts
                 .iter()
                 .flat_map(|p| {
-                    analysis::tokens(&mut analysis::sv(), p)
+                    analysis::tokens(analysis::Analyzer::Sv, p)
                         .into_iter()
                         .map(|(_, t)| t)
                 })
@@ -306,8 +306,8 @@ pub fn build(
             .find(|j| df(f.body_exact, j) > 0);
         if let Some(j) = joined {
             let (s, e) = (
-                analysis::tokens(&mut analysis::sv(), &j),
-                analysis::tokens(&mut analysis::en(), &j),
+                analysis::tokens(analysis::Analyzer::Sv, &j),
+                analysis::tokens(analysis::Analyzer::En, &j),
             );
             let s = s.first().map(|(_, t)| t.clone());
             let e = e.first().map(|(_, t)| t.clone());

@@ -25,7 +25,7 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
     if chars < 3 || !word.chars().all(char::is_alphabetic) {
         return None;
     }
-    let folded: String = crate::analysis::tokens(&mut crate::analysis::folded(), word)
+    let folded: String = crate::analysis::tokens(crate::analysis::Analyzer::Fold, word)
         .into_iter()
         .map(|(_, t)| t)
         .collect();
@@ -33,7 +33,7 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
         return None;
     }
     // A word found only in titles or headings is known too (those have no exact-form field).
-    let stem = crate::analysis::tokens(&mut crate::analysis::sv(), word);
+    let stem = crate::analysis::tokens(crate::analysis::Analyzer::Sv, word);
     if let Some((_, s)) = stem.first()
         && (known(searcher, f.title_sv, s) || known(searcher, f.trail_sv, s))
     {

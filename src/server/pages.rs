@@ -424,14 +424,16 @@ pub fn highlight(text: &str, stems: &std::collections::HashSet<String>) -> Strin
     use tantivy::tokenizer::TokenStream;
     let mut marks: Vec<(usize, usize)> = Vec::new();
     if !stems.is_empty() {
-        for mut analyzer in [crate::analysis::sv(), crate::analysis::en()] {
-            let mut stream = analyzer.token_stream(text);
-            while stream.advance() {
-                let t = stream.token();
-                if stems.contains(&t.text) {
-                    marks.push((t.offset_from, t.offset_to));
+        for analyzer in [crate::analysis::Analyzer::Sv, crate::analysis::Analyzer::En] {
+            crate::analysis::with(analyzer, |a| {
+                let mut stream = a.token_stream(text);
+                while stream.advance() {
+                    let t = stream.token();
+                    if stems.contains(&t.text) {
+                        marks.push((t.offset_from, t.offset_to));
+                    }
                 }
-            }
+            });
         }
     }
     marks.sort_unstable();
@@ -455,9 +457,9 @@ pub fn highlight(text: &str, stems: &std::collections::HashSet<String>) -> Strin
 /// Stems of a query in both languages, for highlighting.
 fn query_stems(q: &str) -> std::collections::HashSet<String> {
     let mut set = std::collections::HashSet::new();
-    for mut a in [crate::analysis::sv(), crate::analysis::en()] {
+    for a in [crate::analysis::Analyzer::Sv, crate::analysis::Analyzer::En] {
         set.extend(
-            crate::analysis::tokens(&mut a, crate::search::clip(q))
+            crate::analysis::tokens(a, crate::search::clip(q))
                 .into_iter()
                 .map(|(_, t)| t),
         );
