@@ -22,7 +22,7 @@ use schema::Fields;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::channel;
+use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term, indexer::UserOperation};
 use thiserror::Error;
@@ -315,7 +315,8 @@ pub fn run(
     // Extract in parallel; write on this thread.
     let bar = progress_bar(opts.progress, plans.len() as u64);
     let next = AtomicUsize::new(0);
-    let (tx, rx) = channel::<(usize, Result<Document, IngestError>)>();
+    // Bounded: extraction outruns the writer, and documents waiting for it are memory.
+    let (tx, rx) = sync_channel::<(usize, Result<Document, IngestError>)>(64);
     let spec = WorkerSpec {
         exe: opts.worker_exe.clone(),
         limits: opts.limits.clone(),
