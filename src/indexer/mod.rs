@@ -174,7 +174,11 @@ pub fn run(
                 source,
             })?;
             let (schema, fields) = schema::build();
-            let index = Index::create_in_dir(&dir, schema).map_err(tantivy_err(&dir))?;
+            let index = Index::builder()
+                .schema(schema)
+                .settings(schema::settings())
+                .create_in_dir(&dir)
+                .map_err(tantivy_err(&dir))?;
             crate::analysis::register(&index);
             (index, fields, dir, generation)
         }

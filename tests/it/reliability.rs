@@ -433,6 +433,12 @@ fn facet_counts_equal_tantivys() {
     );
     for round in 0..2 {
         let engine = vagvisare::search::Engine::open(&sandbox.index()).unwrap();
+        // Built with the project's settings (small stored blocks: see `schema::settings`).
+        let settings = engine.reader.searcher().index().settings().clone();
+        assert_eq!(
+            settings.docstore_blocksize,
+            vagvisare::indexer::schema::settings().docstore_blocksize
+        );
         for q in [
             "IOP",
             "överenskommelse",
