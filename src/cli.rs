@@ -368,8 +368,13 @@ fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
     if watch {
         watch_corpus(opts.clone());
     }
+    // Searches run on the blocking pool and are CPU-bound: more of them at once than a few per
+    // core only adds threads, each with its own allocator cache and word tables (at 64
+    // connections the default pool grew to 64 threads and 94 MB of anonymous memory).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(4 * cores)
         .build()
         .context("starting the async runtime")?;
     rt.block_on(crate::server::serve(state, addr))?;
