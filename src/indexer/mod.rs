@@ -174,11 +174,7 @@ pub fn run(
                 source,
             })?;
             let (schema, fields) = schema::build();
-            let index = Index::builder()
-                .schema(schema)
-                .settings(schema::settings())
-                .create_in_dir(&dir)
-                .map_err(tantivy_err(&dir))?;
+            let index = create_index(&dir, schema)?;
             crate::analysis::register(&index);
             (index, fields, dir, generation)
         }
@@ -468,6 +464,15 @@ pub fn run(
     Ok(report)
 }
 
+/// A new, empty index in `dir` with the project's settings (the corpus's and the cards' alike).
+fn create_index(dir: &Path, schema: tantivy::schema::Schema) -> Result<Index, IndexError> {
+    Index::builder()
+        .schema(schema)
+        .settings(schema::settings())
+        .create_in_dir(dir)
+        .map_err(tantivy_err(dir))
+}
+
 /// Wraps a tantivy error with the folder it concerns.
 fn tantivy_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError {
     let path = path.to_path_buf();
@@ -488,7 +493,7 @@ fn write_card_index(gen_dir: &Path, cards: &[Card]) -> Result<(), IndexError> {
     }
     std::fs::create_dir_all(&fresh).map_err(io(format!("creating {}", fresh.display())))?;
     let (schema, fields) = schema::build();
-    let index = Index::create_in_dir(&fresh, schema).map_err(tantivy_err(&fresh))?;
+    let index = create_index(&fresh, schema)?;
     crate::analysis::register(&index);
     let mut writer: IndexWriter = index
         .writer_with_num_threads(1, 15_000_000)

@@ -1,7 +1,7 @@
 //! Per-segment tables that let a search count facets and group hits by document without
-//! reading stored documents: which document each section belongs to and each document's
-//! facets (all facets are document metadata, so every section of a
-//! document has the same ones).
+//! reading stored documents: which document each section belongs to, and for each facet the
+//! sections that have it (all facets are document metadata, so every section of a document has
+//! the same ones).
 //!
 //! A search marks its matching sections in a bitset (one bit per section) and counts a facet as
 //! the bits it shares with the facet's own bitset: a few thousand word operations per facet,
