@@ -114,7 +114,7 @@ impl std::fmt::Display for IndexReport {
 /// Whether the index needs a run: missing, outdated, or the corpus differs from the manifest.
 /// Compares file metadata only (no hashing), so it is cheap enough to run at server start.
 pub fn is_stale(corpus: &Path, index_dir: &Path) -> bool {
-    let Ok(opened) = store::open_current(index_dir) else {
+    let Ok(opened) = store::open_current(index_dir, store::Access::Write) else {
         return true;
     };
     // Every file's size and modification time, against the digest the last run recorded (a
@@ -160,7 +160,7 @@ pub fn run(
     let live = if opts.force_rebuild {
         None
     } else {
-        store::open_current(&opts.index).ok()
+        store::open_current(&opts.index, store::Access::Write).ok()
     };
     let rebuilt = live.is_none();
     let previous_generation = store::current_generation(&opts.index);

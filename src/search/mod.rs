@@ -82,7 +82,7 @@ impl Engine {
     /// Opens the live generation of an index directory. Commits made later by another process
     /// are picked up by the reader within about a second.
     pub fn open(index_dir: &Path) -> Result<Engine, StoreError> {
-        let mut opened = store::open_current(index_dir)?;
+        let mut opened = store::open_current(index_dir, store::Access::Search)?;
         // Segments are searched in parallel, one thread per core: a single query's latency
         // drops by about the number of cores (measured with benches/engines.rs).
         if let Err(e) = opened.index.set_default_multithread_executor() {

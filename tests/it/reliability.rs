@@ -518,3 +518,44 @@ fn staleness_check_sees_every_kind_of_change() {
     sb.write("bild.png", b"\x89PNG");
     assert!(!is_stale(&sb.corpus(), &sb.index()), "ignored files");
 }
+
+/// A search reads stored sections with `pread` (`store::SearchDirectory`): the same sections
+/// as through tantivy's memory-mapped directory, and the `.store` files are never mapped, so
+/// the blocks a result page touches do not stay in `serve`'s resident memory.
+#[test]
+fn searches_read_the_document_store_without_mapping_it() {
+    use tantivy::TantivyDocument;
+    use tantivy::schema::document::Document;
+    use vagvisare::store::{Access, open_current};
+    let sandbox = Sandbox::new();
+    sandbox.index_run();
+    let engine = vagvisare::search::Engine::open(&sandbox.index()).unwrap();
+    let response = engine.search(&vagvisare::search::SearchRequest::new("upphandling", 10));
+    assert!(!response.hits.is_empty(), "the sandbox corpus has hits");
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    let root = sandbox.index().canonicalize().unwrap();
+    let mapped_stores: Vec<&str> = maps
+        .lines()
+        .filter(|l| l.contains(s(&root)) && l.ends_with(".store"))
+        .collect();
+    assert!(mapped_stores.is_empty(), "store files mapped: {mapped_stores:?}");
+
+    let all = |access| {
+        let opened = open_current(&sandbox.index(), access).unwrap();
+        let searcher = opened.index.reader().unwrap().searcher();
+        let schema = opened.index.schema();
+        let mut docs = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for id in 0..segment.max_doc() {
+                let doc: TantivyDocument = searcher
+                    .doc(tantivy::DocAddress::new(ord as u32, id))
+                    .unwrap();
+                docs.push(doc.to_json(&schema));
+            }
+        }
+        docs
+    };
+    let read = all(Access::Search);
+    assert!(read.len() > 10);
+    assert_eq!(read, all(Access::Write));
+}
