@@ -13,7 +13,7 @@
 use rustc_hash::FxHashSet;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{LazyLock, Mutex, OnceLock};
+use std::sync::{LazyLock, Mutex, OnceLock, RwLock};
 use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, TokenStream};
 
 const BUILT_IN: &str = include_str!("words.txt");
@@ -47,7 +47,7 @@ pub struct Dictionary {
     cache: Mutex<HashMap<String, Option<Vec<String>>>>,
     /// [`Dictionary::parts_text`]'s answer per word as written: the input of the `parts` field
     /// for each compound (parts joined, each followed by a space), `None` for other words.
-    parts_memo: Mutex<foldhash::HashMap<Box<str>, Option<Box<str>>>>,
+    parts_memo: RwLock<foldhash::HashMap<Box<str>, Option<Box<str>>>>,
 }
 
 /// Words remembered by `parts_memo`; beyond it words are split each time.
@@ -249,7 +249,7 @@ impl Dictionary {
             words,
             fingerprint,
             cache: Mutex::new(HashMap::new()),
-            parts_memo: Mutex::new(Default::default()),
+            parts_memo: RwLock::new(Default::default()),
         }
     }
 
@@ -345,33 +345,51 @@ impl Dictionary {
     /// The parts of every compound in a text, in order: the input of the `parts` field, which
     /// holds only what a word-by-word field cannot find (a word used inside a compound).
     pub fn parts_text(&self, text: &str) -> String {
+        self.parts_of_words(super::words::spans(text).map(|(_, word)| word))
+    }
+
+    /// [`Dictionary::parts_text`] of words already split (the indexer splits a section's text
+    /// once for this and the `fold` field).
+    pub fn parts_of_words<'a>(&self, words: impl Iterator<Item = &'a str>) -> String {
         let mut out = String::new();
-        let mut memo = self.parts_memo.lock().unwrap_or_else(|e| e.into_inner());
-        for (_, word) in super::words::spans(text) {
-            // Compounds are long: most words end here, by their length in bytes (at least
-            // their length in characters), without a lookup.
-            if word.len() < MIN_WORD_CHARS {
-                continue;
+        // Extraction threads call this at once: they share the table under a read lock and
+        // add what they learnt in one short write at the end.
+        let mut learnt: Vec<(&str, Option<Box<str>>)> = Vec::new();
+        {
+            let memo = self.parts_memo.read().unwrap_or_else(|e| e.into_inner());
+            for word in words {
+                // Compounds are long: most words end here, by their length in bytes (at least
+                // their length in characters), without a lookup.
+                if word.len() < MIN_WORD_CHARS {
+                    continue;
+                }
+                if let Some(known) = memo.get(word) {
+                    out.push_str(known.as_deref().unwrap_or(""));
+                    continue;
+                }
+                let parts = if word.chars().nth(MIN_WORD_CHARS - 1).is_none() {
+                    None
+                } else {
+                    let lower = crate::analysis::fold(&word.to_lowercase());
+                    self.split(&lower).map(|parts| {
+                        let mut joined = String::new();
+                        for p in parts {
+                            joined.push_str(&p);
+                            joined.push(' ');
+                        }
+                        joined.into_boxed_str()
+                    })
+                };
+                out.push_str(parts.as_deref().unwrap_or(""));
+                learnt.push((word, parts));
             }
-            if let Some(known) = memo.get(word) {
-                out.push_str(known.as_deref().unwrap_or(""));
-                continue;
-            }
-            let parts = if word.chars().nth(MIN_WORD_CHARS - 1).is_none() {
-                None
-            } else {
-                let lower = crate::analysis::fold(&word.to_lowercase());
-                self.split(&lower).map(|parts| {
-                    let mut joined = String::new();
-                    for p in parts {
-                        joined.push_str(&p);
-                        joined.push(' ');
-                    }
-                    joined.into_boxed_str()
-                })
-            };
-            out.push_str(parts.as_deref().unwrap_or(""));
-            if memo.len() < MAX_MEMO_WORDS {
+        }
+        if !learnt.is_empty() {
+            let mut memo = self.parts_memo.write().unwrap_or_else(|e| e.into_inner());
+            for (word, parts) in learnt {
+                if memo.len() >= MAX_MEMO_WORDS {
+                    break;
+                }
                 memo.insert(word.into(), parts);
             }
         }

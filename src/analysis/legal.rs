@@ -89,6 +89,57 @@ pub fn law_of_title(title: &str) -> Option<&'static str> {
 }
 
 /// `text`, or nothing to scan when a cheap check already ruled a pattern out.
+/// What a text could name, from one pass over its bytes. Each pattern below runs only on text
+/// with its cue, and a cue is there whenever the pattern could match (it may be there without
+/// a match): `§`; a colon; "kap" (any case) with a number before it, with at most one letter
+/// and spaces between ("19 a kap", "4kap"; not "kunskap"); "ref" (any case).
+#[derive(Debug, Default, PartialEq)]
+struct Cues {
+    section_sign: bool,
+    colon: bool,
+    chapter: bool,
+    reference: bool,
+}
+
+impl Cues {
+    fn of(text: &str) -> Cues {
+        let bytes = text.as_bytes();
+        let mut cues = Cues::default();
+        let next_two = |i: usize, pair: &[u8; 2]| {
+            bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|w| w.eq_ignore_ascii_case(pair))
+        };
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b':' => cues.colon = true,
+                // '§' is C2 A7 in UTF-8.
+                0xa7 if i > 0 && bytes[i - 1] == 0xc2 => cues.section_sign = true,
+                b'k' | b'K' if !cues.chapter && next_two(i, b"ap") => {
+                    cues.chapter = number_before(&text[..i]);
+                }
+                b'r' | b'R' if next_two(i, b"ef") => cues.reference = true,
+                _ => {}
+            }
+        }
+        cues
+    }
+}
+
+/// Whether `before` ends in a number, then spaces, at most one letter and spaces: what the
+/// patterns allow between a chapter's number and "kap" (`\d\s*[a-z]?\s*`, read generously:
+/// any digit, any letter, any space).
+fn number_before(before: &str) -> bool {
+    let mut rest = before.chars().rev().skip_while(|c| c.is_whitespace());
+    match rest.next() {
+        Some(c) if c.is_numeric() => true,
+        Some(c) if c.is_alphabetic() => rest
+            .find(|c| !c.is_whitespace())
+            .is_some_and(char::is_numeric),
+        _ => false,
+    }
+}
+
 fn only_if(wanted: bool, text: &str) -> &str {
     if wanted { text } else { "" }
 }
@@ -106,19 +157,13 @@ pub fn references(text: &str) -> Vec<String> {
         }
         out.push(k);
     };
-    // Cheap byte checks first: most text names no provision, and the scans below are the
-    // indexer's most expensive per-section step otherwise.
-    let has_section_sign = text.contains('§');
-    let has_colon = text.contains(':');
-    let has_kap = text
-        .as_bytes()
-        .windows(3)
-        .any(|w| w.eq_ignore_ascii_case(b"kap"));
-    let has_ref = has_colon
-        || text
-            .as_bytes()
-            .windows(3)
-            .any(|w| w.eq_ignore_ascii_case(b"ref"));
+    // One pass over the bytes first: most text names no provision, and the scans below are
+    // the indexer's most expensive per-section step otherwise.
+    let cues = Cues::of(text);
+    let has_section_sign = cues.section_sign && cues.chapter;
+    let has_colon = cues.colon;
+    let has_kap = cues.chapter;
+    let has_ref = cues.colon || cues.reference;
     for c in CHAPTER_SECTION.captures_iter(only_if(has_section_sign, text)) {
         let m = c.get(0).expect("whole match");
         let k = key(
@@ -270,6 +315,35 @@ pub fn provision_of_trail(trail: &[String], law: Option<&str>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A pattern never matches text that lacks its cue, so skipping it changes nothing.
+        #[test]
+        fn cues_are_there_whenever_a_pattern_matches(
+            text in "(4|19|2016|2021/22| |\u{a0}|\u{2009}|a|B|ß|kap|Kap.|KAPITLET|kunskap|§|:|ref|Ref.|SFS|HFD|RÅ|prop.|LOU|\n|٣){0,14}"
+        ) {
+            let cues = Cues::of(&text);
+            if CHAPTER_SECTION.is_match(&text) {
+                proptest::prop_assert!(cues.section_sign && cues.chapter, "{cues:?}");
+            }
+            if CHAPTER_ONLY.is_match(&text) {
+                proptest::prop_assert!(cues.chapter, "{cues:?}");
+            }
+            if COLON.is_match(&text) || SFS.is_match(&text) || PROP.is_match(&text) {
+                proptest::prop_assert!(cues.colon, "{cues:?}");
+            }
+            if HFD.is_match(&text) {
+                proptest::prop_assert!(cues.colon || cues.reference, "{cues:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cues_of_common_words_are_not_chapters() {
+        assert!(!Cues::of("kunskap och egenskaper, kapacitet").chapter);
+        assert!(Cues::of("enligt 19 a kap. LOU").chapter);
+        assert!(Cues::of("4kap").chapter);
+    }
 
     #[test]
     fn recognises() {

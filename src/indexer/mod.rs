@@ -136,6 +136,14 @@ pub fn is_stale(corpus: &Path, index_dir: &Path) -> bool {
     manifest::stamps_digest(stamps.into_iter()) != recorded.trim()
 }
 
+/// A file's sections as tantivy documents, made on an extraction thread (the analysis that
+/// happens outside tantivy, compounds and legal references, is a quarter of a build's work and
+/// would otherwise run on the writing thread alone), with the notes extraction left.
+struct Prepared {
+    sections: Vec<TantivyDocument>,
+    notes: Vec<String>,
+}
+
 enum Plan {
     Extract {
         file: SourceFile,
@@ -312,11 +320,11 @@ pub fn run(
         }
     }
 
-    // Extract in parallel; write on this thread.
+    // Extract and analyse in parallel; write on this thread.
     let bar = progress_bar(opts.progress, plans.len() as u64);
     let next = AtomicUsize::new(0);
     // Bounded: extraction outruns the writer, and documents waiting for it are memory.
-    let (tx, rx) = sync_channel::<(usize, Result<Document, IngestError>)>(64);
+    let (tx, rx) = sync_channel::<(usize, Result<Prepared, IngestError>)>(64);
     let spec = WorkerSpec {
         exe: opts.worker_exe.clone(),
         limits: opts.limits.clone(),
@@ -326,7 +334,7 @@ pub fn run(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, plans, spec) = (&next, &plans, &spec);
+            let (next, plans, spec, fields) = (&next, &plans, &spec, &fields);
             scope.spawn(move || {
                 let mut worker = Worker::new(spec.clone());
                 loop {
@@ -345,7 +353,13 @@ pub fn run(
                                 )))
                             })
                     };
-                    if tx.send((i, result)).is_err() {
+                    // One batch per file: all its sections land in the same segment, so a
+                    // segment and a path ordinal name a document (see `search::table`).
+                    let prepared = result.map(|doc| Prepared {
+                        sections: to_tantivy(&doc, fields),
+                        notes: doc.notes,
+                    });
+                    if tx.send((i, prepared)).is_err() {
                         break;
                     }
                 }
@@ -364,13 +378,10 @@ pub fn run(
             bar.inc(1);
             writer.delete_term(Term::from_field_text(fields.path, file.rel.as_str()));
             match result {
-                Ok(doc) => {
-                    for note in &doc.notes {
+                Ok(Prepared { sections, notes }) => {
+                    for note in &notes {
                         bar.suspend(|| eprintln!("vagvisare: {}: note: {note}", file.rel));
                     }
-                    // One batch per file: all its sections land in the same segment, so a
-                    // segment and a path ordinal name a document (see `search::table`).
-                    let sections = to_tantivy(&doc, &fields);
                     report.sections += sections.len() as u64;
                     if let Err(e) = writer.run(sections.into_iter().map(UserOperation::Add)) {
                         tracing::error!("{}: could not add to the index: {e}", file.rel);
@@ -612,11 +623,9 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         t.add_text(body_f, &s.text);
         t.add_text(f.body_exact, &s.text);
         let all = format!("{}\n{}\n{}", doc.title, s.trail.join(" "), s.text);
-        t.add_text(f.fold, beyond_ascii(&all));
-        t.add_text(
-            f.parts,
-            crate::analysis::compound::dictionary().parts_text(&all),
-        );
+        let (fold, parts) = fold_and_parts(&all);
+        t.add_text(f.fold, fold);
+        t.add_text(f.parts, parts);
         t.add_text(f.anchor, &s.anchor);
         t.add_u64(f.level, s.level as u64);
         t.add_u64(f.ord, ord as u64);
@@ -697,17 +706,21 @@ pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
     out
 }
 
-/// The words of a text that have a letter beyond ASCII (å, ä, ö, é, ...): the input of the
-/// `fold` field. A word typed in ASCII that is written in ASCII is found as it stands.
-fn beyond_ascii(text: &str) -> String {
-    let mut out = String::new();
-    for (_, word) in crate::analysis::words::spans(text) {
+/// The inputs of the `fold` and `parts` fields, from one pass over the words of a text:
+/// - `fold`: the words that have a letter beyond ASCII (å, ä, ö, é, ...); a word typed in
+///   ASCII that is written in ASCII is found as it stands;
+/// - `parts`: the parts of its compounds ([`crate::analysis::compound::Dictionary::parts_text`]).
+fn fold_and_parts(text: &str) -> (String, String) {
+    let mut fold = String::new();
+    let words = crate::analysis::words::spans(text).map(|(_, word)| {
         if !word.is_ascii() {
-            out.push_str(word);
-            out.push(' ');
+            fold.push_str(word);
+            fold.push(' ');
         }
-    }
-    out
+        word
+    });
+    let parts = crate::analysis::compound::dictionary().parts_of_words(words);
+    (fold, parts)
 }
 
 /// An answer card as a tantivy document: title, triggers (as the trail) and answer, analysed
@@ -724,11 +737,9 @@ pub fn card_doc(card: &Card, f: &Fields) -> TantivyDocument {
     t.add_text(f.trail_en, &triggers);
     t.add_text(f.body_sv, &card.answer);
     t.add_text(f.body_exact, card.match_text());
-    t.add_text(f.fold, beyond_ascii(&card.match_text()));
-    t.add_text(
-        f.parts,
-        crate::analysis::compound::dictionary().parts_text(&card.match_text()),
-    );
+    let (fold, parts) = fold_and_parts(&card.match_text());
+    t.add_text(f.fold, fold);
+    t.add_text(f.parts, parts);
     t.add_text(f.anchor, &card.id);
     for r in legal::references(&card.match_text()) {
         t.add_text(f.refs_is, &r);

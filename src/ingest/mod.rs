@@ -19,7 +19,7 @@ use crate::document::{Document, Kind, Lang, RelPath};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Why a file was not indexed. The message is shown to the user next to the file's path.
 #[derive(Debug, Error, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -363,18 +363,25 @@ fn detect_lang(doc: &Document) -> Lang {
 pub fn normalize_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank_run = 0;
-    // Most text already is NFC; the quick check saves composing it again.
-    let composed: std::borrow::Cow<str> = match unicode_normalization::is_nfc_quick(s.chars()) {
-        unicode_normalization::IsNormalized::Yes => s.into(),
-        _ => s.nfc().collect::<String>().into(),
-    };
+    // Most text already is NFC; the quick check saves composing it again. Text without a
+    // character from U+0300 on (no UTF-8 byte from 0xCC up) is NFC as it stands: the first
+    // combining mark is U+0300, and å, ä, ö, é are below it.
+    let below_combining = s.bytes().all(|b| b < 0xcc);
+    let composed: std::borrow::Cow<str> =
+        if below_combining || unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
+            s.into()
+        } else {
+            s.nfc().collect::<String>().into()
+        };
+    let mut cleaned = String::new();
     for line in composed.lines() {
-        let line: String = line
-            .chars()
-            .flat_map(expand_ligature)
-            .filter(|c| !c.is_control() || *c == '\t')
-            .map(|c| if c == '\u{a0}' || c == '\t' { ' ' } else { c })
-            .collect();
+        let line = if needs_cleaning(line) {
+            cleaned.clear();
+            cleaned.extend(clean_chars(line));
+            cleaned.as_str()
+        } else {
+            line
+        };
         let line = line.trim_end();
         if line.trim().is_empty() {
             blank_run += 1;
@@ -391,6 +398,30 @@ pub fn normalize_text(s: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// Whether a line has a character [`clean_chars`] changes. Most lines have none, and are kept
+/// as they are without decoding them: the characters it changes are the control characters
+/// (bytes below 0x20, 0x7F, and C2 80-9F in UTF-8), no-break space (C2 A0), soft hyphen
+/// (C2 AD) and the ligatures U+FB00-FB06 (EF AC 80-86; any EF AC counts here). `§` (C2 A7),
+/// frequent in legal text, is not among them.
+fn needs_cleaning(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        0..=0x1f | 0x7f => true,
+        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0xa0 | 0xad)),
+        0xef => bytes.get(i + 1) == Some(&0xac),
+        _ => false,
+    })
+}
+
+/// A line's characters with ligatures expanded, control characters (but tab) dropped, and tab
+/// and no-break space made spaces.
+fn clean_chars(line: &str) -> impl Iterator<Item = char> + '_ {
+    line.chars()
+        .flat_map(expand_ligature)
+        .filter(|c| !c.is_control() || *c == '\t')
+        .map(|c| if c == '\u{a0}' || c == '\t' { ' ' } else { c })
 }
 
 fn expand_ligature(c: char) -> impl Iterator<Item = char> {
@@ -462,6 +493,42 @@ mod tests {
     fn normalizes() {
         let nfd = "a\u{30a}terbetalning \u{fb01}nns\u{0}\n\n\n\nny";
         assert_eq!(normalize_text(nfd), "återbetalning finns\n\nny");
+    }
+
+    /// `normalize_text` without the quick check: every line cleaned character by character.
+    fn every_line_cleaned(s: &str) -> String {
+        let composed: String = s.nfc().collect();
+        let mut out = String::new();
+        let mut blank_run = 0;
+        for line in composed.lines() {
+            let line: String = clean_chars(line).collect();
+            let line = line.trim_end();
+            if line.trim().is_empty() {
+                blank_run += 1;
+                if blank_run == 1 && !out.is_empty() {
+                    out.push('\n');
+                }
+                continue;
+            }
+            blank_run = 0;
+            out.push_str(line);
+            out.push('\n');
+        }
+        while out.ends_with('\n') {
+            out.pop();
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The quick check that skips clean lines changes nothing: every line cleaned
+        /// character by character gives the same text.
+        #[test]
+        fn skipping_clean_lines_changes_nothing(
+            text in "([a-zåäöé ]|\u{a0}|\u{ad}|\t|\r|\n|\u{0}|\u{85}|\u{9f}|\u{7f}|©|«|ﬁ|ﬀ|\u{feff}|\u{fb06}|\u{fb3f}|€|§|e\u{301}|\u{301}|\u{212b}){0,60}"
+        ) {
+            proptest::prop_assert_eq!(normalize_text(&text), every_line_cleaned(&text));
+        }
     }
 
     #[test]
