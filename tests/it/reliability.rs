@@ -538,7 +538,10 @@ fn searches_read_the_document_store_without_mapping_it() {
         .lines()
         .filter(|l| l.contains(s(&root)) && l.ends_with(".store"))
         .collect();
-    assert!(mapped_stores.is_empty(), "store files mapped: {mapped_stores:?}");
+    assert!(
+        mapped_stores.is_empty(),
+        "store files mapped: {mapped_stores:?}"
+    );
 
     let all = |access| {
         let opened = open_current(&sandbox.index(), access).unwrap();
