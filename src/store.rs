@@ -286,8 +286,14 @@ impl tantivy::directory::FileHandle for ReadFile {
         range: std::ops::Range<usize>,
     ) -> std::io::Result<tantivy::directory::OwnedBytes> {
         use std::os::unix::fs::FileExt;
+        if range.start > range.end || range.start > self.len {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("read of bytes {range:?} of a {}-byte file", self.len),
+            ));
+        }
         let end = range.end.min(self.len);
-        let mut buf = vec![0; end.saturating_sub(range.start)];
+        let mut buf = vec![0; end - range.start];
         self.file.read_exact_at(&mut buf, range.start as u64)?;
         Ok(tantivy::directory::OwnedBytes::new(buf))
     }
