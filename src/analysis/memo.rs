@@ -28,7 +28,7 @@ const MAX_WORDS: usize = 1 << 16;
 type Table = FastMap<Box<str>, Option<Box<str>>>;
 
 thread_local! {
-    static TABLES: [Rc<RefCell<Table>>; 4] = Default::default();
+    static TABLES: [Rc<RefCell<Table>>; 5] = Default::default();
 }
 
 /// A tokenizer that gives what `chain` gives, remembering each word's result.

@@ -1,6 +1,7 @@
 //! The tantivy schema: one tantivy document per section. Text is indexed stemmed in the field
-//! of the document's language (`*_sv` or `*_en`), as exact word forms (`body_exact`, the only
-//! field with positions, for phrases), folded to ASCII and with compounds split. Answer cards
+//! of the document's language (`*_sv` or `*_en`), as exact word forms but stop words
+//! (`body_exact`, the only field with positions, for phrases), folded to ASCII and with
+//! compounds split. Answer cards
 //! use the same schema in their own small index (`store::CARDS_DIR`). `path` is a raw term so
 //! one `delete_term` removes every section of a file, and a fast column whose ordinals number
 //! the documents of a segment (`search::table`).
@@ -12,7 +13,7 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change: the indexer then rebuilds the index by itself.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -98,7 +99,7 @@ pub fn build() -> (Schema, Fields) {
         trail_en: b.add_text_field("trail_en", words(analysis::EN)),
         body_sv: b.add_text_field("body_sv", words(analysis::SV).set_stored()),
         body_en: b.add_text_field("body_en", words(analysis::EN).set_stored()),
-        body_exact: b.add_text_field("body_exact", phrases(analysis::EXACT)),
+        body_exact: b.add_text_field("body_exact", phrases(analysis::PHRASE)),
         fold: b.add_text_field("fold", words(analysis::FOLD)),
         parts: b.add_text_field("parts", words(analysis::SV)),
         anchor: b.add_text_field("anchor", STORED),

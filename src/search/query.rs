@@ -4,7 +4,7 @@
 //! | match | field | weight |
 //! |---|---|---|
 //! | stemmed, in the title / heading trail / text | `title_*`, `trail_*`, `body_*` | 3 / 2 / 1 |
-//! | the exact word form | `body_exact` | 0.5 |
+//! | the exact word form (not for stop words) | `body_exact` | 0.5 |
 //! | the parts of a compound, or a word inside compounds (rare words only) | `parts` | 0.6 / 0.35 |
 //! | typed without å/ä/ö | `fold` | 0.4 |
 //!
@@ -76,7 +76,11 @@ fn word_clause(
         alts.push(term_query(f.trail_en, e, 2.0));
         alts.push(term_query(f.body_en, e, 1.0));
     }
-    alts.push(term_query(f.body_exact, word, 0.5));
+    // `body_exact` holds no stop words (see `analysis::PHRASE`).
+    let stop_word = analysis::is_stop_word(word);
+    if !stop_word {
+        alts.push(term_query(f.body_exact, word, 0.5));
+    }
     // Letters restored for a word typed without å/ä/ö, where the words written with them are
     // more common than the word as typed: otherwise the typed word is meant as it stands.
     let folded: String = analysis::tokens(analysis::Analyzer::Fold, word)
@@ -92,7 +96,7 @@ fn word_clause(
     // 132 000 sections; the relevance suite is unchanged).
     let rare = match sv {
         Some(s) => df(f.body_sv, s) < COMMON_WORD_SECTIONS,
-        None => df(f.body_exact, word) < COMMON_WORD_SECTIONS,
+        None => !stop_word && df(f.body_exact, word) < COMMON_WORD_SECTIONS,
     };
     if !rare {
         return Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.3));
@@ -247,7 +251,10 @@ pub fn build(
             word_clause(f, word, sv.as_deref(), en.as_deref(), df)
         };
         per_word.push(Some(clause));
-        phrase_terms.push((*pos, Term::from_field_text(f.body_exact, word)));
+        // A stop word's place in a phrase is left empty, as the index leaves it.
+        if !analysis::is_stop_word(word) {
+            phrase_terms.push((*pos, Term::from_field_text(f.body_exact, word)));
+        }
     }
     // A lexicon phrase is one slot: the best of the words as typed and each alternative, the
     // alternative scaled to the number of words it stands for.

@@ -2,7 +2,7 @@
 //! index's own vocabulary and the search runs with the correction. A word typed without å/ä/ö
 //! is restored to the form the texts use (*overprovning* → *överprövning*); otherwise the most
 //! frequent term within edit distance 1 (2 for words of 8 letters or more) is taken. A word the
-//! index knows is never corrected.
+//! index knows is never corrected, nor is a Swedish or English stop word.
 
 use crate::indexer::schema::Fields;
 use tantivy::query::FuzzyTermQuery;
@@ -29,7 +29,9 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
         .into_iter()
         .map(|(_, t)| t)
         .collect();
-    if known(searcher, f.body_exact, word) {
+    // A stop word is a word of the language, Swedish or English, and never corrected (the
+    // exact-form field leaves stop words out, so it cannot tell).
+    if crate::analysis::is_stop_word(word) || known(searcher, f.body_exact, word) {
         return None;
     }
     // A word found only in titles or headings is known too (those have no exact-form field).
