@@ -88,7 +88,6 @@ pub fn law_of_title(title: &str) -> Option<&'static str> {
         .map(|(abbr, _)| *abbr)
 }
 
-/// `text`, or nothing to scan when a cheap check already ruled a pattern out.
 /// What a text could name, from one pass over its bytes. Each pattern below runs only on text
 /// with its cue, and a cue is there whenever the pattern could match (it may be there without
 /// a match): `§`; a colon; "kap" (any case) with a number before it, with at most one letter
@@ -140,6 +139,7 @@ fn number_before(before: &str) -> bool {
     }
 }
 
+/// `text`, or nothing to scan when a cheap check already ruled a pattern out.
 fn only_if(wanted: bool, text: &str) -> &str {
     if wanted { text } else { "" }
 }

@@ -353,8 +353,6 @@ pub fn run(
                                 )))
                             })
                     };
-                    // One batch per file: all its sections land in the same segment, so a
-                    // segment and a path ordinal name a document (see `search::table`).
                     let prepared = result.map(|doc| Prepared {
                         sections: to_tantivy(&doc, fields),
                         notes: doc.notes,
@@ -383,6 +381,8 @@ pub fn run(
                         bar.suspend(|| eprintln!("vagvisare: {}: note: {note}", file.rel));
                     }
                     report.sections += sections.len() as u64;
+                    // One batch per file: all its sections land in the same segment, so a
+                    // segment and a path ordinal name a document (see `search::table`).
                     if let Err(e) = writer.run(sections.into_iter().map(UserOperation::Add)) {
                         tracing::error!("{}: could not add to the index: {e}", file.rel);
                     }

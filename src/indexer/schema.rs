@@ -1,10 +1,9 @@
 //! The tantivy schema: one tantivy document per section. Text is indexed stemmed in the field
 //! of the document's language (`*_sv` or `*_en`), as exact word forms but stop words
 //! (`body_exact`, the only field with positions, for phrases), folded to ASCII and with
-//! compounds split. Answer cards
-//! use the same schema in their own small index (`store::CARDS_DIR`). `path` is a raw term so
-//! one `delete_term` removes every section of a file, and a fast column whose ordinals number
-//! the documents of a segment (`search::table`).
+//! compounds split. Answer cards use the same schema in their own small index
+//! (`store::CARDS_DIR`). `path` is a raw term so one `delete_term` removes every section of a
+//! file, and a fast column whose ordinals number the documents of a segment (`search::table`).
 
 use crate::analysis;
 use tantivy::schema::{
