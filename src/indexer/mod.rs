@@ -149,8 +149,21 @@ enum Plan {
         file: SourceFile,
         size: u64,
         mtime: i128,
-        hash: String,
+        /// Known when the file changed since the last run (hashed to tell); a new file is
+        /// hashed on its extraction thread, so a first build reads the corpus in parallel
+        /// rather than hashing every file on one thread before extraction starts.
+        hash: Option<String>,
         existed: bool,
+    },
+}
+
+/// What an extraction thread made of a file.
+enum Extracted {
+    /// The file could not be read to hash it.
+    Unreadable(std::io::Error),
+    Read {
+        hash: String,
+        result: Result<Prepared, IngestError>,
     },
 }
 
@@ -220,6 +233,7 @@ pub fn run(
             }
         };
         let old = manifest.files.get(&file.rel).cloned();
+        let mut hash = None;
         if let Some(e) = &old {
             let same = if e.size == size && e.mtime_ns == mtime {
                 true
@@ -236,7 +250,11 @@ pub fn run(
                         );
                         true
                     }
-                    _ => false,
+                    Ok(h) => {
+                        hash = Some(h);
+                        false
+                    }
+                    Err(_) => false,
                 }
             };
             if same {
@@ -254,18 +272,6 @@ pub fn run(
                 continue;
             }
         }
-        let hash = match manifest::hash_file(&file.abs) {
-            Ok(h) => h,
-            Err(e) => {
-                let s = Skipped {
-                    path: file.rel.clone(),
-                    reason: format!("could not read the file: {e}"),
-                };
-                report_skip(&s);
-                report.skipped.push(s);
-                continue;
-            }
-        };
         plans.push(Plan::Extract {
             file,
             size,
@@ -324,7 +330,7 @@ pub fn run(
     let bar = progress_bar(opts.progress, plans.len() as u64);
     let next = AtomicUsize::new(0);
     // Bounded: extraction outruns the writer, and documents waiting for it are memory.
-    let (tx, rx) = sync_channel::<(usize, Result<Prepared, IngestError>)>(64);
+    let (tx, rx) = sync_channel::<(usize, Extracted)>(64);
     let spec = WorkerSpec {
         exe: opts.worker_exe.clone(),
         limits: opts.limits.clone(),
@@ -339,8 +345,20 @@ pub fn run(
                 let mut worker = Worker::new(spec.clone());
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(Plan::Extract { file, .. }) = plans.get(i) else {
+                    let Some(Plan::Extract { file, hash, .. }) = plans.get(i) else {
                         break;
+                    };
+                    let hash = match hash {
+                        Some(h) => h.clone(),
+                        None => match manifest::hash_file(&file.abs) {
+                            Ok(h) => h,
+                            Err(e) => {
+                                if tx.send((i, Extracted::Unreadable(e))).is_err() {
+                                    break;
+                                }
+                                continue;
+                            }
+                        },
                     };
                     let result = if ingest::worker::isolated(file.kind) {
                         worker.extract(file)
@@ -353,11 +371,11 @@ pub fn run(
                                 )))
                             })
                     };
-                    let prepared = result.map(|doc| Prepared {
+                    let result = result.map(|doc| Prepared {
                         sections: to_tantivy(&doc, fields),
                         notes: doc.notes,
                     });
-                    if tx.send((i, prepared)).is_err() {
+                    if tx.send((i, Extracted::Read { hash, result })).is_err() {
                         break;
                     }
                 }
@@ -365,15 +383,27 @@ pub fn run(
         }
         drop(tx);
         let mut since_commit = 0usize;
-        for (i, result) in rx {
+        for (i, extracted) in rx {
             let Plan::Extract {
                 file,
                 size,
                 mtime,
-                hash,
                 existed,
+                ..
             } = &plans[i];
             bar.inc(1);
+            let (hash, result) = match extracted {
+                Extracted::Read { hash, result } => (hash, result),
+                Extracted::Unreadable(e) => {
+                    let s = Skipped {
+                        path: file.rel.clone(),
+                        reason: format!("could not read the file: {e}"),
+                    };
+                    bar.suspend(|| report_skip(&s));
+                    report.skipped.push(s);
+                    continue;
+                }
+            };
             writer.delete_term(Term::from_field_text(fields.path, file.rel.as_str()));
             match result {
                 Ok(Prepared { sections, notes }) => {
@@ -396,7 +426,7 @@ pub fn run(
                         Entry {
                             size: *size,
                             mtime_ns: *mtime,
-                            hash: hash.clone(),
+                            hash,
                             skipped: None,
                         },
                     );
@@ -416,7 +446,7 @@ pub fn run(
                         Entry {
                             size: *size,
                             mtime_ns: *mtime,
-                            hash: hash.clone(),
+                            hash,
                             skipped: Some(e.to_string()),
                         },
                     );
