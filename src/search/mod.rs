@@ -3,8 +3,8 @@
 //! The query is never handed to tantivy's `QueryParser` (deep nesting overflows its stack and
 //! would abort the server); it is run through the same analyzers as the documents and built
 //! from their tokens, so every string is a valid query. Per word, the best of title (×3),
-//! heading trail (×2), body (×1) and exact body form (×0.5) counts; words standing together
-//! in the text get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
+//! heading trail (×2) and body (×1) counts; words standing together in the text, as typed,
+//! get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
 //! the statute section that *is* that provision (×8) and sections citing it (×1.5).
 
 mod query;
