@@ -669,8 +669,11 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
                 about.extend(law.and_then(legal::sfs_of_law));
             }
         }
-        if let Some(label) = s.trail_label() {
-            about.extend(legal::references(&label));
+        match s.trail_label() {
+            Some(label) => about.extend(legal::references(&label)),
+            // A document's lead is about its title, the provisions it names included
+            // ("Reserverade kontrakt enligt LOU 4 kap. 18 §").
+            None => about.extend(legal::references(&doc.title)),
         }
         // A document whose title names a case, bill or law is about it in every section.
         about.extend(legal::references(&doc.title).into_iter().filter(|r| {

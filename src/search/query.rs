@@ -182,16 +182,14 @@ fn phrase_clause(
 }
 
 /// Whether the query reads as English: more English than Swedish stop words, or English
-/// lexicon terms and no Swedish stop word.
-fn is_english(words: &Words, lexicon: &Lexicon) -> bool {
-    let english_stops = words
-        .items
-        .iter()
+/// lexicon terms and no Swedish stop word. Words of a legal reference do not count: the "a" of
+/// "19 kap. 25 a §" is not the English article.
+fn is_english(words: &Words, lexicon: &Lexicon, of_reference: &dyn Fn(&str) -> bool) -> bool {
+    let counted = || words.items.iter().filter(|(_, w, _, _)| !of_reference(w));
+    let english_stops = counted()
         .filter(|(_, _, s, e)| s.is_some() && e.is_none())
         .count();
-    let swedish_stops = words
-        .items
-        .iter()
+    let swedish_stops = counted()
         .filter(|(_, _, s, e)| s.is_none() && e.is_some())
         .count();
     english_stops > swedish_stops || (swedish_stops == 0 && lexicon.is_english_term(&words.exact()))
@@ -207,7 +205,6 @@ pub fn build(
     let text = super::clip(raw);
     let words = Words::of(text);
     let refs = legal::references(text);
-    let english = is_english(&words, lexicon);
     let exact = words.exact();
     let spans = lexicon.spans(&exact);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -221,6 +218,7 @@ pub fn build(
         .collect();
     let of_reference =
         |word: &str| !refs.is_empty() && (part_of_reference(word) || laws.contains(&word));
+    let english = is_english(&words, lexicon, &of_reference);
     let mut per_word: Vec<Option<Box<dyn Query>>> = Vec::with_capacity(words.items.len());
     for (pos, word, sv, en) in &words.items {
         if of_reference(word) || (sv.is_none() && en.is_none()) {

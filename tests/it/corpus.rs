@@ -91,6 +91,33 @@ fn user_questions_find_their_documents() {
     );
 }
 
+/// A provision typed the way procurers type it finds, first, the guidance document whose title
+/// names it (its lead section is about that provision), also without the statutes in the corpus.
+/// The "a" of "19 kap 25 a §" must not make the query read as English.
+#[test]
+fn a_provision_finds_the_document_written_about_it_first() {
+    let corpus = crate::repo().join("corpus");
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = vagvisare::indexer::Options::new(&corpus, dir.path().join("i")).unwrap();
+    opts.worker_exe = crate::bin().into();
+    vagvisare::indexer::run(&opts, |_| {}).unwrap();
+    let engine = vagvisare::search::Engine::open(&dir.path().join("i")).unwrap();
+    let grunder = "reserverade-kontrakt/reserverade-kontrakt-grunder.md";
+    let ideburna = "reserverade-kontrakt/ideburna-19-kap-25a.md";
+    let artikel77 = "reserverade-kontrakt/reservation-19-kap-25-vissa-tjanster.md";
+    for (query, expected) in [
+        ("4 kap. 18 § LOU", grunder),
+        ("LOU 4 kap 18 §", grunder),
+        ("19 kap 25 a §", ideburna),
+        ("19 kap. 25 a § LOU", ideburna),
+        ("19 kap. 25 § LOU", artikel77),
+    ] {
+        let res = engine.search(&vagvisare::search::SearchRequest::new(query, 3));
+        let got: Vec<&str> = res.hits.iter().map(|h| h.path.as_str()).collect();
+        assert_eq!(got.first(), Some(&expected), "{query:?}: {got:?}");
+    }
+}
+
 /// Words for the overlap check: lower-case runs of letters; numbers, law references and URLs
 /// do not count.
 fn words(text: &str) -> Vec<String> {
