@@ -5,7 +5,9 @@
 //! from their tokens, so every string is a valid query. Per word, the best of title (×3),
 //! heading trail (×2) and body (×1) counts; words standing together in the text, as typed,
 //! get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
-//! the statute section that *is* that provision (×8) and sections citing it (×1.5).
+//! the statute section that *is* that provision (×8) and sections citing it (×1.5). The
+//! passages the best answer card cites come first when they match (the card is the short
+//! answer; they are what it was written from).
 
 mod query;
 mod snippet;
@@ -156,7 +158,7 @@ impl Engine {
     /// The cards that answer a query (`text_query` is built from `query`): candidates from the
     /// index, kept when their title and triggers cover enough of the query and they score near
     /// the best one.
-    fn cards(&self, text_query: &dyn Query, query: &str, today: &str) -> Vec<CardRef> {
+    fn cards(&self, text_query: &dyn Query, query: &str, today: &str) -> Vec<&crate::cards::Card> {
         let Some(reader) = &self.card_reader else {
             return Vec::new();
         };
@@ -201,13 +203,71 @@ impl Engine {
             } else {
                 cards::MAX_CARDS
             })
-            .map(|(_, c)| CardRef {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                answer: c.answer.trim().to_string(),
-                legal_basis: c.legal_basis.clone(),
-                url: format!("/kort/{}", c.id),
+            .map(|(_, c)| c)
+            .collect()
+    }
+
+    /// The sections the best answer card cites (its `see` links) that match `query` (filters
+    /// included) and are in the query's language, in the card's order, with their scores: the
+    /// card is the short answer, and the passages it was written from come first.
+    fn cited_sections(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        card: Option<&crate::cards::Card>,
+        text: &str,
+    ) -> Vec<(f32, DocAddress)> {
+        let Some(card) = card else {
+            return Vec::new();
+        };
+        let english = query::reads_english(&self.lexicon, text);
+        let f = &self.fields;
+        let links: Vec<(Occur, Box<dyn Query>)> = card
+            .see
+            .iter()
+            .map(|link| {
+                let term = Term::from_field_text(f.locator, link);
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
             })
+            .collect();
+        let cited = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, Box::new(BooleanQuery::new(links))),
+        ]);
+        let top = searcher
+            .search(
+                &cited,
+                &TopDocs::with_limit(card.see.len()).order_by_score(),
+            )
+            .unwrap_or_default();
+        // Each found section's place in the card's list.
+        let mut found: Vec<(usize, f32, DocAddress)> = top
+            .into_iter()
+            .filter_map(|(score, addr)| {
+                let doc = searcher.doc::<TantivyDocument>(addr).ok()?;
+                let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+                if (text(f.lang)? == "en") != english {
+                    return None;
+                }
+                let path = text(f.path)?;
+                let anchor = text(f.anchor).unwrap_or("");
+                let lead = doc.get_first(f.ord).and_then(|v| v.as_u64()) == Some(0);
+                let place = card
+                    .see
+                    .iter()
+                    .position(|link| match link.split_once('#') {
+                        Some((p, a)) => p == path && a == anchor,
+                        None => lead && link == path,
+                    })?;
+                Some((place, score, addr))
+            })
+            .collect();
+        found.sort_by_key(|(place, _, _)| *place);
+        found
+            .into_iter()
+            .take(MAX_CITED_FIRST)
+            .map(|(_, score, addr)| (score, addr))
             .collect()
     }
 
@@ -232,6 +292,13 @@ impl Engine {
         let effective = corrected.clone().unwrap_or_else(|| req.query.clone());
         response.suggestion = corrected;
         let built = self.build_query(&effective);
+        // Cards are found for every page, so the passages they cite are ordered the same way
+        // on each; they are returned with the first page only.
+        let today = req.today.clone().unwrap_or_else(crate::check::today_string);
+        let cards = built
+            .as_ref()
+            .map(|q| self.cards(&**q, &effective, &today))
+            .unwrap_or_default();
         if let Some(text_query) = built.as_ref().map(|q| q.box_clone()) {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
             for (kind, value) in &req.filters {
@@ -284,8 +351,15 @@ impl Engine {
                         });
                     }
                     let snippets = snippet::Snippets::new(&searcher, &*query, &self.fields);
-                    let paths: Vec<(f32, DocAddress, (u32, u32))> = top
-                        .into_iter()
+                    let cited =
+                        self.cited_sections(&searcher, &*query, cards.first().copied(), &effective);
+                    let paths: Vec<(f32, DocAddress, (u32, u32))> = cited
+                        .iter()
+                        .copied()
+                        .chain(
+                            top.into_iter()
+                                .filter(|(_, addr)| !cited.iter().any(|(_, c)| c == addr)),
+                        )
                         .filter_map(|(score, addr)| {
                             let table = tables.get(addr.segment_ord as usize)?;
                             Some((
@@ -307,10 +381,16 @@ impl Engine {
             }
         }
         if req.offset == 0 {
-            let today = req.today.clone().unwrap_or_else(crate::check::today_string);
-            response.cards = built
-                .map(|q| self.cards(&*q, &effective, &today))
-                .unwrap_or_default();
+            response.cards = cards
+                .into_iter()
+                .map(|c| CardRef {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    answer: c.answer.trim().to_string(),
+                    legal_basis: c.legal_basis.clone(),
+                    url: format!("/kort/{}", c.id),
+                })
+                .collect();
         }
         response.took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
         response
@@ -408,6 +488,9 @@ pub fn escape_html(s: &str) -> String {
 
 /// Most sections of one document among the leading hits.
 pub const MAX_PER_DOCUMENT: usize = 2;
+
+/// Most passages the best answer card cites that lead the hits.
+pub const MAX_CITED_FIRST: usize = 2;
 
 /// Reorders ranked hits so that no document has more than `cap` sections before every other
 /// document's better hits; surplus sections keep their order after the capped ones.

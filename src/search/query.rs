@@ -195,6 +195,25 @@ fn is_english(words: &Words, lexicon: &Lexicon, of_reference: &dyn Fn(&str) -> b
     english_stops > swedish_stops || (swedish_stops == 0 && lexicon.is_english_term(&words.exact()))
 }
 
+/// Whether a user's text reads as English (the rule [`build`] weighs English fields by).
+pub fn reads_english(lexicon: &Lexicon, raw: &str) -> bool {
+    let text = super::clip(raw);
+    let refs = legal::references(text);
+    is_english(&Words::of(text), lexicon, &reference_word(&refs))
+}
+
+/// Whether a query word belongs to one of its legal references (`refs`): "kap", a number, the
+/// letter of "25 a §", or a law named with a provision ("4 kap. 18 § LOU" → `lou/4:18`), which
+/// as a word would match half the corpus.
+fn reference_word(refs: &[String]) -> impl Fn(&str) -> bool + '_ {
+    let laws: Vec<&str> = refs
+        .iter()
+        .filter_map(|r| r.split_once('/'))
+        .map(|(l, _)| l)
+        .collect();
+    move |word: &str| !refs.is_empty() && (part_of_reference(word) || laws.contains(&word))
+}
+
 /// See the module docs.
 pub fn build(
     f: &Fields,
@@ -209,15 +228,7 @@ pub fn build(
     let spans = lexicon.spans(&exact);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut phrase_terms = Vec::new();
-    // A law named with a provision ("4 kap. 18 § LOU") is part of the reference key
-    // (`lou/4:18`), not a word to look for: as a word it matched half the corpus.
-    let laws: Vec<&str> = refs
-        .iter()
-        .filter_map(|r| r.split_once('/'))
-        .map(|(l, _)| l)
-        .collect();
-    let of_reference =
-        |word: &str| !refs.is_empty() && (part_of_reference(word) || laws.contains(&word));
+    let of_reference = reference_word(&refs);
     let english = is_english(&words, lexicon, &of_reference);
     let mut per_word: Vec<Option<Box<dyn Query>>> = Vec::with_capacity(words.items.len());
     for (pos, word, sv, en) in &words.items {
@@ -336,15 +347,15 @@ pub fn build(
         ));
     }
     let qualified = refs.iter().any(|r| r.contains('/'));
-    for key in refs {
+    for key in &refs {
         // With a law named ("19 kap. LOU"), only that law's provision counts as the section itself.
         let is_boost = if qualified && !key.contains('/') {
             1.0
         } else {
             8.0
         };
-        clauses.push((Occur::Should, term_query(f.refs_is, &key, is_boost)));
-        clauses.push((Occur::Should, term_query(f.refs_cited, &key, 1.5)));
+        clauses.push((Occur::Should, term_query(f.refs_is, key, is_boost)));
+        clauses.push((Occur::Should, term_query(f.refs_cited, key, 1.5)));
     }
     if clauses.is_empty() {
         return None;

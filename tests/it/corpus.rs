@@ -58,11 +58,7 @@ fn user_questions_find_their_documents() {
             );
         }
     }
-    let dir = tempfile::tempdir().unwrap();
-    let mut opts = vagvisare::indexer::Options::new(&corpus, dir.path().join("i")).unwrap();
-    opts.worker_exe = crate::bin().into();
-    vagvisare::indexer::run(&opts, |_| {}).unwrap();
-    let engine = vagvisare::search::Engine::open(&dir.path().join("i")).unwrap();
+    let (_dir, engine) = shipped_engine();
     let mut misses = Vec::new();
     for q in &questions {
         let res = engine.search(&vagvisare::search::SearchRequest::new(q.query.clone(), 3));
@@ -96,12 +92,7 @@ fn user_questions_find_their_documents() {
 /// The "a" of "19 kap 25 a §" must not make the query read as English.
 #[test]
 fn a_provision_finds_the_document_written_about_it_first() {
-    let corpus = crate::repo().join("corpus");
-    let dir = tempfile::tempdir().unwrap();
-    let mut opts = vagvisare::indexer::Options::new(&corpus, dir.path().join("i")).unwrap();
-    opts.worker_exe = crate::bin().into();
-    vagvisare::indexer::run(&opts, |_| {}).unwrap();
-    let engine = vagvisare::search::Engine::open(&dir.path().join("i")).unwrap();
+    let (_dir, engine) = shipped_engine();
     let grunder = "reserverade-kontrakt/reserverade-kontrakt-grunder.md";
     let ideburna = "reserverade-kontrakt/ideburna-19-kap-25a.md";
     let artikel77 = "reserverade-kontrakt/reservation-19-kap-25-vissa-tjanster.md";
@@ -116,6 +107,95 @@ fn a_provision_finds_the_document_written_about_it_first() {
         let got: Vec<&str> = res.hits.iter().map(|h| h.path.as_str()).collect();
         assert_eq!(got.first(), Some(&expected), "{query:?}: {got:?}");
     }
+}
+
+/// The shipped corpus indexed into a temporary directory (kept alive by the returned guard).
+fn shipped_engine() -> (tempfile::TempDir, vagvisare::search::Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = crate::repo().join("corpus");
+    let mut opts = vagvisare::indexer::Options::new(&corpus, dir.path().join("i")).unwrap();
+    opts.worker_exe = crate::bin().into();
+    vagvisare::indexer::run(&opts, |_| {}).unwrap();
+    let engine = vagvisare::search::Engine::open(&dir.path().join("i")).unwrap();
+    (dir, engine)
+}
+
+/// The passages the best answer card cites lead the hits when they match the query: for
+/// "reserverade kontrakt" the glossary's short sections outscore the reserved-contracts guide
+/// on the words alone. A cited passage must still match the filters, is never one in the other
+/// language, and is not repeated on the next page.
+#[test]
+fn the_best_cards_cited_passages_come_first() {
+    use vagvisare::search::SearchRequest;
+    let (_dir, engine) = shipped_engine();
+    let grunder = "reserverade-kontrakt/reserverade-kontrakt-grunder.md";
+    let first = engine.search(&SearchRequest::new("reserverade kontrakt", 10));
+    let card = engine
+        .curated
+        .card(&first.cards[0].id)
+        .expect("the card shown is a curated card");
+    let located: Vec<String> = first
+        .hits
+        .iter()
+        .map(|h| format!("{}#{}", h.path, h.anchor))
+        .collect();
+    assert_eq!(first.hits[0].path, grunder, "{located:?}");
+    assert!(
+        card.see.contains(&located[0]),
+        "{located:?} vs {:?}",
+        card.see
+    );
+    assert!(
+        card.see.iter().any(|l| l.starts_with("en/")),
+        "{:?}",
+        card.see
+    );
+    assert!(first.hits.iter().all(|h| h.lang == "sv"), "{located:?}");
+    // Without the card's help the guide is not first (so the test shows what the pinning does).
+    let best = first.hits.iter().map(|h| h.score).fold(0.0f32, f32::max);
+    assert!(first.hits[0].score < best, "{located:?}");
+
+    let mut next = SearchRequest::new("reserverade kontrakt", 10);
+    next.offset = 10;
+    let second = engine.search(&next);
+    assert!(second.cards.is_empty());
+    for h in &second.hits {
+        let at = format!("{}#{}", h.path, h.anchor);
+        assert!(!located.contains(&at), "{at} on both pages");
+    }
+
+    // The ASF card cites a Swedish and an English section: each language gets its own first.
+    for (query, cited) in [
+        (
+            "arbetsintegrerande socialt företag",
+            "sociala-foretag/sociala-foretag-asf-ideburna.md#ar-vi-ett-arbetsintegrerande-socialt-foretag-enligt-tillvaxtverkets-definition",
+        ),
+        (
+            "what is a work integration social enterprise",
+            "en/social-enterprises-sweden.md#are-we-a-work-integration-social-enterprise-asf",
+        ),
+    ] {
+        let res = engine.search(&SearchRequest::new(query, 5));
+        assert_eq!(res.cards[0].id, "asf-definition", "{query}");
+        let at: Vec<String> = res
+            .hits
+            .iter()
+            .map(|h| format!("{}#{}", h.path, h.anchor))
+            .collect();
+        assert_eq!(at[0], cited, "{query}: {at:?}");
+        let lang = &res.hits[0].lang;
+        assert!(res.hits.iter().all(|h| &h.lang == lang), "{query}: {at:?}");
+    }
+
+    let mut pdf_only = SearchRequest::new("reserverade kontrakt", 10);
+    pdf_only.filters = vec![("format".into(), "pdf".into())];
+    let filtered = engine.search(&pdf_only);
+    assert!(!filtered.hits.is_empty());
+    assert!(
+        filtered.hits.iter().all(|h| h.kind == "pdf"),
+        "{:?}",
+        filtered.hits
+    );
 }
 
 /// Words for the overlap check: lower-case runs of letters; numbers, law references and URLs
