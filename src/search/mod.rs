@@ -6,8 +6,8 @@
 //! heading trail (×2) and body (×1) counts; words standing together in the text, as typed,
 //! get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
 //! the statute section that *is* that provision (×8) and sections citing it (×1.5). The
-//! passages the best answer card cites come first when they match (the card is the short
-//! answer; they are what it was written from).
+//! passages the best answer card cites come first when they are among the best matches (the
+//! card is the short answer; they are what it was written from).
 
 mod query;
 mod snippet;
@@ -209,9 +209,9 @@ impl Engine {
 
     /// The sections the best answer card cites (its `see` links) among the query's best
     /// candidates `top`, in the query's language and in the card's order, with their scores:
-    /// the card is the short answer, and the passages it was written from come first. (Also
-    /// scoring cited sections beyond the candidates changed no result of the relevance suite
-    /// and cost 0.9 M instructions per query with a card.)
+    /// the card is the short answer, and the passages it was written from come first. (Scoring
+    /// cited sections beyond the candidates too changed no result of the relevance suite and
+    /// cost 0.9 M instructions per query with a card.)
     fn cited_sections(
         &self,
         searcher: &tantivy::Searcher,
