@@ -657,10 +657,6 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         t.add_text(f.fold, fold);
         t.add_text(f.parts, parts);
         t.add_text(f.anchor, &s.anchor);
-        t.add_text(f.locator, format!("{}#{}", doc.path.as_str(), s.anchor));
-        if ord == 0 {
-            t.add_text(f.locator, doc.path.as_str());
-        }
         t.add_u64(f.level, s.level as u64);
         t.add_u64(f.ord, ord as u64);
         // The provisions a section is (statute ladder) or is about (a heading naming them).

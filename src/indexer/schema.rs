@@ -12,8 +12,7 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change, or what the indexer puts into them: the indexer then rebuilds the
-/// index by itself. (9: a document's lead section is about the provisions its title names;
-/// `locator`.)
+/// index by itself. (9: a document's lead section is about the provisions its title names.)
 pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field, resolved once from the schema.
@@ -39,9 +38,6 @@ pub struct Fields {
     /// The parts of the compounds in title, trail and text, Swedish-stemmed.
     pub parts: Field,
     pub anchor: Field,
-    /// Where a link points, as answer cards' `see` links write it: `path#anchor` for every
-    /// section, and `path` alone for a document's lead too.
-    pub locator: Field,
     pub level: Field,
     /// Position of the section in its document; indexed, so a query for 0 finds each
     /// document's lead section.
@@ -107,7 +103,6 @@ pub fn build() -> (Schema, Fields) {
         fold: b.add_text_field("fold", words(analysis::FOLD)),
         parts: b.add_text_field("parts", words(analysis::SV)),
         anchor: b.add_text_field("anchor", STORED),
-        locator: b.add_text_field("locator", STRING),
         level: b.add_u64_field("level", NumericOptions::default().set_stored()),
         ord: b.add_u64_field("ord", NumericOptions::default().set_stored().set_indexed()),
         refs_is: b.add_text_field("refs_is", STRING),
@@ -138,7 +133,6 @@ impl Fields {
             fold: get("fold")?,
             parts: get("parts")?,
             anchor: get("anchor")?,
-            locator: get("locator")?,
             level: get("level")?,
             ord: get("ord")?,
             refs_is: get("refs_is")?,

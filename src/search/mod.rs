@@ -223,23 +223,19 @@ impl Engine {
             return Vec::new();
         };
         let english = query::reads_english(&self.lexicon, text);
-        let in_language = |addr: DocAddress| {
-            searcher
-                .doc::<TantivyDocument>(addr)
-                .ok()
-                .and_then(|d| {
-                    let lang = d.get_first(self.fields.lang)?.as_str()?;
-                    Some((lang == "en") == english)
-                })
-                .unwrap_or(false)
-        };
+        let f = &self.fields;
         let mut out = Vec::new();
         for link in &card.see {
-            // A link names one section (`check` verifies that it exists); its postings are read
-            // directly, as a search would hand every segment to the thread pool.
-            let term = Term::from_field_text(self.fields.locator, link);
+            let (path, anchor) = match link.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (link.as_str(), None),
+            };
+            // The cited file's sections among the candidates, from the `path` postings (a
+            // search would hand every segment to the thread pool); then the one the link names:
+            // its anchor, or the lead for a link to the whole file.
+            let term = Term::from_field_text(f.path, path);
             for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-                let Ok(index) = segment.inverted_index(self.fields.locator) else {
+                let Ok(index) = segment.inverted_index(f.path) else {
                     continue;
                 };
                 let Ok(Some(mut postings)) = index.read_postings(&term, IndexRecordOption::Basic)
@@ -248,13 +244,24 @@ impl Engine {
                 };
                 while postings.doc() != tantivy::TERMINATED {
                     let addr = DocAddress::new(ord as u32, postings.doc());
-                    if let Some(&(score, _)) = top.iter().find(|(_, a)| *a == addr)
+                    postings.advance();
+                    let Some(&(score, _)) = top.iter().find(|(_, a)| *a == addr) else {
+                        continue;
+                    };
+                    let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
+                        continue;
+                    };
+                    let named = match anchor {
+                        Some(a) => doc.get_first(f.anchor).and_then(|v| v.as_str()) == Some(a),
+                        None => doc.get_first(f.ord).and_then(|v| v.as_u64()) == Some(0),
+                    };
+                    let lang = doc.get_first(f.lang).and_then(|v| v.as_str());
+                    if named
+                        && (lang == Some("en")) == english
                         && !out.iter().any(|(_, a)| *a == addr)
-                        && in_language(addr)
                     {
                         out.push((score, addr));
                     }
-                    postings.advance();
                 }
             }
             if out.len() >= MAX_CITED_FIRST {
