@@ -25,6 +25,14 @@ pub const MIN_RELATIVE_SCORE: f32 = 0.92;
 /// Most cards shown for one query.
 pub const MAX_CARDS: usize = 3;
 
+/// The file and the section a `see` link (`path#anchor`, or `path` for the whole file) names.
+pub fn link_target(link: &str) -> (&str, Option<&str>) {
+    match link.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (link, None),
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Card {
     pub id: String,
@@ -226,10 +234,7 @@ pub fn validate(
         err("missing `see` (links to corpus documents)".into());
     }
     for link in &card.see {
-        let (path, anchor) = match link.split_once('#') {
-            Some((p, a)) => (p, Some(a)),
-            None => (link.as_str(), None),
-        };
+        let (path, anchor) = link_target(link);
         if !doc_exists(path, anchor) {
             err(format!("`see` link {link} points to no document section"));
         }

@@ -625,6 +625,7 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
     for r in &doc.meta.legal_refs {
         cited.extend(legal::references(r));
     }
+    let title_refs = legal::references(&doc.title);
     let meta_json = serde_json::to_string(&doc.meta).expect("meta serialises");
     let facets = document_facets(doc);
     let (title_f, trail_f, body_f) = match doc.lang {
@@ -673,16 +674,21 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
             Some(label) => about.extend(legal::references(&label)),
             // A document's lead is about its title, the provisions it names included
             // ("Reserverade kontrakt enligt LOU 4 kap. 18 §").
-            None => about.extend(legal::references(&doc.title)),
+            None => about.extend(title_refs.iter().cloned()),
         }
         // A document whose title names a case, bill or law is about it in every section.
-        about.extend(legal::references(&doc.title).into_iter().filter(|r| {
-            !r.contains(':')
-                || r.starts_with("hfd")
-                || r.starts_with("ra")
-                || r.starts_with("sfs")
-                || r.starts_with("prop")
-        }));
+        about.extend(
+            title_refs
+                .iter()
+                .filter(|r| {
+                    !r.contains(':')
+                        || r.starts_with("hfd")
+                        || r.starts_with("ra")
+                        || r.starts_with("sfs")
+                        || r.starts_with("prop")
+                })
+                .cloned(),
+        );
         for r in &about {
             t.add_text(f.refs_is, r);
         }

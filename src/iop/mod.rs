@@ -257,10 +257,7 @@ impl Rules {
         }
         let links = |owner: &str, see: &[String], cards: &[String], out: &mut Vec<String>| {
             for link in see {
-                let (p, a) = match link.split_once('#') {
-                    Some((p, a)) => (p, Some(a)),
-                    None => (link.as_str(), None),
-                };
+                let (p, a) = crate::cards::link_target(link);
                 if !doc_exists(p, a) {
                     out.push(format!(
                         "{owner}: `see` link {link} points to no document section"

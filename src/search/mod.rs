@@ -226,10 +226,7 @@ impl Engine {
         let f = &self.fields;
         let mut out = Vec::new();
         for link in &card.see {
-            let (path, anchor) = match link.split_once('#') {
-                Some((p, a)) => (p, Some(a)),
-                None => (link.as_str(), None),
-            };
+            let (path, anchor) = cards::link_target(link);
             // The cited file's sections among the candidates, from the `path` postings (a
             // search would hand every segment to the thread pool); then the one the link names:
             // its anchor, or the lead for a link to the whole file.

@@ -32,10 +32,7 @@ fn links(engine: &Engine, see: &[String]) -> Vec<LinkView> {
     let f = &engine.fields;
     see.iter()
         .map(|link| {
-            let (path, anchor) = match link.split_once('#') {
-                Some((p, a)) => (p, Some(a)),
-                None => (link.as_str(), None),
-            };
+            let (path, anchor) = crate::cards::link_target(link);
             let q = TermQuery::new(
                 Term::from_field_text(f.path, path),
                 IndexRecordOption::Basic,
