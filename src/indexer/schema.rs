@@ -12,8 +12,8 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change, or what the indexer puts into them: the indexer then rebuilds the
-/// index by itself. (9: a document's lead section is about the provisions its title names.)
-pub const SCHEMA_VERSION: u32 = 9;
+/// index by itself. (10: filter values on a document's lead section only.)
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -50,7 +50,7 @@ pub struct Fields {
     /// lead section only.
     pub meta: Field,
     /// Filters: `/topic/iop`, `/audience/procurer`, `/lang/sv`, `/format/pdf`, `/source/iop`,
-    /// `/year/2026`.
+    /// `/year/2026`; on a document's lead section only (see `search::table`).
     pub facets: Field,
 }
 

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::Query;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
@@ -298,21 +298,17 @@ impl Engine {
             .map(|q| self.cards(&**q, &effective, &today))
             .unwrap_or_default();
         if let Some(text_query) = built.as_ref().map(|q| q.box_clone()) {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
-            for (kind, value) in &req.filters {
-                if FACET_KINDS.contains(&kind.as_str()) && !value.contains('/') && !value.is_empty()
-                {
-                    let facet = tantivy::schema::Facet::from_path([kind.as_str(), value.as_str()]);
-                    clauses.push((
-                        Occur::Must,
-                        Box::new(TermQuery::new(
-                            Term::from_facet(self.fields.facets, &facet),
-                            IndexRecordOption::Basic,
-                        )),
-                    ));
-                }
-            }
-            let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            let filters: Vec<(String, String)> = req
+                .filters
+                .iter()
+                .filter(|(kind, value)| {
+                    FACET_KINDS.contains(&kind.as_str())
+                        && !value.contains('/')
+                        && !value.is_empty()
+                })
+                .cloned()
+                .collect();
+            let query = text_query;
             let searcher = self.reader.searcher();
             let limit = req.limit.clamp(1, MAX_LIMIT);
             // Fetch extra candidates so that at most MAX_PER_DOCUMENT sections of one
@@ -325,12 +321,18 @@ impl Engine {
                     return response;
                 }
             };
-            let collector = (
-                table::SectionStats {
-                    tables: tables.clone(),
-                },
-                TopDocs::with_limit(wanted).order_by_score(),
-            );
+            // Filters pass sections through the tables, which know each document's facets
+            // (written with its lead section only).
+            let collector = table::Filtered {
+                tables: tables.clone(),
+                filters,
+                inner: (
+                    table::SectionStats {
+                        tables: tables.clone(),
+                    },
+                    TopDocs::with_limit(wanted).order_by_score(),
+                ),
+            };
             match searcher.search(&*query, &collector) {
                 Ok((stats, top)) => {
                     response.total = stats.total;

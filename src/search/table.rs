@@ -1,7 +1,7 @@
-//! Per-segment tables that let a search count facets and group hits by document without
-//! reading stored documents: which document each section belongs to, and for each facet the
-//! sections that have it (all facets are document metadata, so every section of a document has
-//! the same ones).
+//! Per-segment tables that let a search count facets, filter by them and group hits by document
+//! without reading stored documents: which document each section belongs to, and for each facet
+//! the sections that have it. Facets are document metadata, written with a document's lead
+//! section only; here every section of the document gets them.
 //!
 //! A search marks its matching sections in a bitset (one bit per section) and counts a facet as
 //! the bits it shares with the facet's own bitset: a few thousand word operations per facet,
@@ -72,19 +72,20 @@ impl SegmentTable {
         let doc_of: Vec<u32> = (0..reader.max_doc())
             .map(|doc| ords.first(doc).map_or(NONE, |o| o as u32))
             .collect();
-        // Each document's facets, from its first live section (a deleted older version of the
-        // file may share the segment, with stale facets).
+        // Each document's facets, from its live lead section: the first live section that has
+        // any (a deleted older version of the file may share the segment, with stale facets).
+        let facet_reader = reader.facet_reader("facets")?;
         let slots = path_column.num_terms();
         let mut first_alive = vec![NONE; slots];
         for (doc, &slot) in doc_of.iter().enumerate() {
             if slot != NONE
                 && first_alive[slot as usize] == NONE
                 && !reader.is_deleted(doc as DocId)
+                && facet_reader.facet_ords(doc as DocId).next().is_some()
             {
                 first_alive[slot as usize] = doc as u32;
             }
         }
-        let facet_reader = reader.facet_reader("facets")?;
         let mut facets: Vec<(String, String)> = Vec::new();
         let mut facet_slot: HashMap<u64, u16> = HashMap::new();
         let mut facet = Facet::root();
@@ -121,6 +122,29 @@ impl SegmentTable {
             facets,
             facet_sections,
         })
+    }
+
+    /// The sections whose document has every facet of `filters` ((kind, value) pairs), as a
+    /// bitset by doc id; `None` when there are no filters.
+    fn allowed(&self, filters: &[(String, String)]) -> Option<Vec<u64>> {
+        let (first, rest) = filters.split_first()?;
+        let sections = |(kind, value): &(String, String)| {
+            self.facets
+                .iter()
+                .position(|(k, v)| k == kind && v == value)
+                .map(|slot| &self.facet_sections[slot])
+        };
+        let mut allowed = match sections(first) {
+            Some(bits) => bits.clone(),
+            None => return Some(vec![0; self.doc_of.len().div_ceil(64)]),
+        };
+        for filter in rest {
+            match sections(filter) {
+                Some(bits) => allowed.iter_mut().zip(bits).for_each(|(a, b)| *a &= b),
+                None => allowed.fill(0),
+            }
+        }
+        Some(allowed)
     }
 
     /// The document a section belongs to, as a number unique in this segment (the indexer
@@ -254,5 +278,67 @@ impl SegmentCollector for SegmentStats {
                 .map(|(f, n)| (t.facets[f].clone(), n))
                 .collect(),
         }
+    }
+}
+
+/// A collector that passes on to `inner` only the sections whose document has every facet of
+/// `filters` ((kind, value) pairs, e.g. ("format", "pdf")).
+pub struct Filtered<C> {
+    pub tables: Vec<Arc<SegmentTable>>,
+    pub filters: Vec<(String, String)>,
+    pub inner: C,
+}
+
+pub struct FilteredSegment<S> {
+    /// The sections that pass, by doc id; `None`: all do.
+    allowed: Option<Vec<u64>>,
+    inner: S,
+}
+
+impl<C: Collector> Collector for Filtered<C> {
+    type Fruit = C::Fruit;
+    type Child = FilteredSegment<C::Child>;
+
+    fn for_segment(
+        &self,
+        segment: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FilteredSegment<C::Child>> {
+        let table = self.tables.get(segment as usize).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("no table for segment {segment}"))
+        })?;
+        Ok(FilteredSegment {
+            allowed: table.allowed(&self.filters),
+            inner: self.inner.for_segment(segment, reader)?,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<<C::Child as SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<C::Fruit> {
+        self.inner.merge_fruits(fruits)
+    }
+}
+
+impl<S: SegmentCollector> SegmentCollector for FilteredSegment<S> {
+    type Fruit = S::Fruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let passes = self.allowed.as_ref().is_none_or(|bits| {
+            bits.get(doc as usize / 64)
+                .is_some_and(|w| w & (1 << (doc % 64)) != 0)
+        });
+        if passes {
+            self.inner.collect(doc, score);
+        }
+    }
+
+    fn harvest(self) -> S::Fruit {
+        self.inner.harvest()
     }
 }
