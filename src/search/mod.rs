@@ -297,7 +297,7 @@ impl Engine {
             .as_ref()
             .map(|q| self.cards(&**q, &effective, &today))
             .unwrap_or_default();
-        if let Some(text_query) = built.as_ref().map(|q| q.box_clone()) {
+        if let Some(query) = built.as_ref().map(|q| q.box_clone()) {
             let filters: Vec<(String, String)> = req
                 .filters
                 .iter()
@@ -308,7 +308,6 @@ impl Engine {
                 })
                 .cloned()
                 .collect();
-            let query = text_query;
             let searcher = self.reader.searcher();
             let limit = req.limit.clamp(1, MAX_LIMIT);
             // Fetch extra candidates so that at most MAX_PER_DOCUMENT sections of one

@@ -136,7 +136,7 @@ impl SegmentTable {
         };
         let mut allowed = match sections(first) {
             Some(bits) => bits.clone(),
-            None => return Some(vec![0; self.doc_of.len().div_ceil(64)]),
+            None => return Some(vec![0; words_for(self.doc_of.len() as u32)]),
         };
         for filter in rest {
             match sections(filter) {
