@@ -297,7 +297,7 @@ impl Engine {
             .as_ref()
             .map(|q| self.cards(&**q, &effective, &today))
             .unwrap_or_default();
-        if let Some(query) = built.as_ref().map(|q| q.box_clone()) {
+        if let Some(query) = built.as_deref() {
             let filters: Vec<(String, String)> = req
                 .filters
                 .iter()
@@ -332,7 +332,7 @@ impl Engine {
                     TopDocs::with_limit(wanted).order_by_score(),
                 ),
             };
-            match searcher.search(&*query, &collector) {
+            match searcher.search(query, &collector) {
                 Ok((stats, top)) => {
                     response.total = stats.total;
                     for ((kind, value), count) in stats.facets {
@@ -349,7 +349,7 @@ impl Engine {
                             b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
                         });
                     }
-                    let snippets = snippet::Snippets::new(&searcher, &*query, &self.fields);
+                    let snippets = snippet::Snippets::new(&searcher, query, &self.fields);
                     let cited =
                         self.cited_sections(&searcher, &top, cards.first().copied(), &effective);
                     let paths: Vec<(f32, DocAddress, (u32, u32))> = cited

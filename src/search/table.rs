@@ -202,6 +202,14 @@ impl Tables {
     }
 }
 
+/// The table of a searcher's segment `segment` among `tables` (built by [`Tables::of`] for the
+/// same searcher).
+fn table_of(tables: &[Arc<SegmentTable>], segment: u32) -> tantivy::Result<&Arc<SegmentTable>> {
+    tables.get(segment as usize).ok_or_else(|| {
+        tantivy::TantivyError::InternalError(format!("no table for segment {segment}"))
+    })
+}
+
 /// What [`SectionStats`] finds: the number of matching sections and, per facet (kind, value),
 /// how many of them have it.
 #[derive(Debug, Default, PartialEq)]
@@ -227,9 +235,7 @@ impl Collector for SectionStats {
     type Child = SegmentStats;
 
     fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentStats> {
-        let table = self.tables.get(segment as usize).cloned().ok_or_else(|| {
-            tantivy::TantivyError::InternalError(format!("no table for segment {segment}"))
-        })?;
+        let table = table_of(&self.tables, segment)?.clone();
         Ok(SegmentStats {
             matched: vec![0; words_for(reader.max_doc())],
             table,
@@ -304,9 +310,7 @@ impl<C: Collector> Collector for Filtered<C> {
         segment: u32,
         reader: &SegmentReader,
     ) -> tantivy::Result<FilteredSegment<C::Child>> {
-        let table = self.tables.get(segment as usize).ok_or_else(|| {
-            tantivy::TantivyError::InternalError(format!("no table for segment {segment}"))
-        })?;
+        let table = table_of(&self.tables, segment)?;
         Ok(FilteredSegment {
             allowed: table.allowed(&self.filters),
             inner: self.inner.for_segment(segment, reader)?,
