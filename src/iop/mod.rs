@@ -1,34 +1,138 @@
-//! The IOP eligibility check ("Passar IOP för oss?"): questions, answer options, rules and outcome
-//! texts are data (`corpus/iop/regler.toml`); this module evaluates answers into a [`Verdict`]:
-//! an indication with the reasons that led to it, each citing its legal basis and linking to the
-//! guidance. Every fired rule adds points to outcomes; the outcome with most points is the
-//! indication (ties go to the outcome listed first). Unanswered questions ("vet-ej" or none)
-//! lower the certainty. Never a bare yes/no.
+//! The IOP eligibility check ("Passar IOP för oss?"). The questions, the legal tests, their
+//! findings, the outcomes and the reserved-procurement routes are data
+//! (`corpus/iop/regler.toml`); this module reads and checks that data, and [`evaluate`] turns
+//! answers into a [`Verdict`].
+//!
+//! The check follows the legal tests in order (parties, contract, market, state aid, then the
+//! weighing of grant against partnership). A finding that excludes an outcome is decisive: no
+//! number of favourable answers can bring that outcome back. Points are weighed only in the last
+//! test, where the sources really describe a weighing. It is deliberately not a points table.
+
+mod evaluate;
+
+pub use evaluate::{
+    Group, PathAnswer, PathStep, Reason, RouteStatus, RouteView, StepStatus, Unknown, Verdict,
+};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Path of the rules under the corpus root.
 pub const FILE: &str = "iop/regler.toml";
-/// The answer value that means "don't know".
+/// The answer value that means "don't know". An unanswered question counts the same in the tests.
 pub const UNKNOWN: &str = "vet-ej";
+/// The query parameter of a shared result link that names the version of the questions.
+pub const VERSION_PARAM: &str = "v";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rules {
     pub title: String,
     #[serde(default)]
     pub intro: String,
+    /// Version of the questions; a shared link made with an older one may need a note.
+    #[serde(default = "one")]
+    pub version: u32,
+    /// The outcomes weighed in the last test.
+    #[serde(default)]
+    pub weigh: Vec<String>,
+    /// The smallest lead in the weighing that counts as clear (below it: certainty "medel").
+    #[serde(default = "three")]
+    pub clear_margin: i32,
+    /// The test in which points are weighed (`vagning`).
+    #[serde(default = "weighing")]
+    pub weighing: String,
+    /// The test of the reserved-procurement routes (`vagar`).
+    #[serde(default = "routes_test")]
+    pub routes_test: String,
+    pub needs_answers: NeedsAnswers,
+    pub fallback: Fallback,
+    /// The sentences the verdict is assembled from.
+    pub phrases: Phrases,
+    #[serde(default)]
+    pub test: Vec<Test>,
     #[serde(default)]
     pub question: Vec<Question>,
     #[serde(default)]
     pub outcome: Vec<Outcome>,
     #[serde(default)]
-    pub rule: Vec<Rule>,
+    pub finding: Vec<Finding>,
+    #[serde(default)]
+    pub route: Vec<Route>,
+    /// The rules as indices and masks, made on first use.
+    #[serde(skip)]
+    compiled: std::sync::OnceLock<evaluate::Compiled>,
+}
+
+fn one() -> u32 {
+    1
+}
+fn three() -> i32 {
+    3
+}
+fn weighing() -> String {
+    "vagning".into()
+}
+fn routes_test() -> String {
+    "vagar".into()
+}
+
+/// Sentence patterns of the verdict (Swedish, like the rest of the rules): `{facts}`,
+/// `{outcomes}`, `{scores}` and `{routes}` are filled in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Phrases {
+    pub summary_facts: String,
+    pub excludes: String,
+    pub unknown: String,
+    pub not_needed: String,
+    pub passed: String,
+    pub points: String,
+    pub routes_open: String,
+    pub routes_possible: String,
+    pub routes_none: String,
+    /// The word that joins the last two items of a list.
+    pub and: String,
+}
+
+/// When there are too few answers to indicate anything.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NeedsAnswers {
+    pub outcome: String,
+    pub min_answered: usize,
+    /// If every one of these is unanswered, no indication is given either.
+    pub core: Vec<String>,
+}
+
+/// What the check says when the tests leave no outcome that the answers clearly support.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Fallback {
+    pub outcome: String,
+    pub fact: String,
+    pub reason: String,
+    #[serde(default)]
+    pub basis: Vec<String>,
+    #[serde(default)]
+    pub see: Vec<String>,
+    #[serde(default)]
+    pub cards: Vec<String>,
+}
+
+/// One legal test, in the order the check applies them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Test {
+    pub id: String,
+    pub title: String,
+    /// The test as a question ("Ska organisationen leverera en bestämd tjänst mot betalning?").
+    pub question: String,
+    pub explain: String,
+    #[serde(default)]
+    pub basis: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Question {
     pub id: String,
+    /// The test this question belongs to (for the form's grouping and the path).
+    pub test: String,
     pub text: String,
     #[serde(default)]
     pub help: String,
@@ -39,13 +143,27 @@ pub struct Question {
 pub struct AnswerOption {
     pub value: String,
     pub label: String,
+    /// The version of the questions in which this value got its present meaning; a shared link
+    /// of an older version that uses it gets `changed_note` and the form instead of a verdict.
+    #[serde(default)]
+    pub changed_in: Option<u32>,
+    #[serde(default)]
+    pub changed_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Outcome {
     pub id: String,
     pub title: String,
+    /// The opening of the summary; it states nothing about the answers.
     pub summary: String,
+    /// Outcomes of one family (`kop`) count as the same decision when the check asks whether an
+    /// unknown answer could change the outcome.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// When this outcome is decided and a reserved-procurement route is open, that outcome is given.
+    #[serde(default)]
+    pub route_open: Option<String>,
     #[serde(default)]
     pub see: Vec<String>,
     #[serde(default)]
@@ -69,11 +187,39 @@ impl OneOrMany {
     }
 }
 
+/// Question id → the values that satisfy it; all must hold.
+pub type Conditions = BTreeMap<String, OneOrMany>;
+
+/// What one combination of answers establishes within a test.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Rule {
+pub struct Finding {
     pub id: String,
-    pub when: BTreeMap<String, OneOrMany>,
+    pub test: String,
+    pub when: Conditions,
+    /// The outcome this finding decides, unless an earlier test has decided already.
+    #[serde(default)]
+    pub decides: Option<String>,
+    /// Any of these, when they hold, keep the finding from deciding (it still excludes).
+    #[serde(default)]
+    pub decides_unless: Vec<Conditions>,
+    /// Outcomes this finding rules out, whatever else the answers say.
+    #[serde(default)]
+    pub excludes: Vec<String>,
+    /// The highest certainty while this finding holds (`medel` or `låg`).
+    #[serde(default)]
+    pub cap: Option<String>,
+    /// Points in the weighing.
+    #[serde(default)]
     pub points: BTreeMap<String, i32>,
+    #[serde(default, rename = "for")]
+    pub for_: Vec<String>,
+    #[serde(default)]
+    pub against: Vec<String>,
+    /// Shown under "oklart – ta reda på".
+    #[serde(default)]
+    pub unclear: bool,
+    /// The answer as a clause, for the summary.
+    pub fact: String,
     pub reason: String,
     #[serde(default)]
     pub basis: Vec<String>,
@@ -83,35 +229,57 @@ pub struct Rule {
     pub cards: Vec<String>,
 }
 
+/// A way to reserve a procurement, with its statutory conditions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Route {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub basis: Vec<String>,
+    #[serde(default)]
+    pub see: Vec<String>,
+    #[serde(default)]
+    pub cards: Vec<String>,
+    /// The highest certainty when the outcome rests on this route alone, unless `cap_unless` holds.
+    #[serde(default)]
+    pub cap: Option<String>,
+    #[serde(default)]
+    pub cap_unless: Vec<Conditions>,
+    pub condition: Vec<RouteCondition>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RouteCondition {
+    pub text: String,
+    /// The condition holds when any of these holds.
+    #[serde(default)]
+    pub holds: Vec<Conditions>,
+    /// The condition fails when any of these holds (before `holds`).
+    #[serde(default)]
+    pub fails: Vec<Conditions>,
+    /// The law leaves it unclear when any of these holds.
+    #[serde(default)]
+    pub unclear: Vec<Conditions>,
+}
+
 /// Answers: question id → option value.
 pub type Answers = BTreeMap<String, String>;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Verdict {
-    pub outcome: String,
-    pub title: String,
-    pub summary: String,
-    /// `hög`, `medel` or `låg`.
-    pub certainty: String,
-    pub answered: usize,
-    pub questions: usize,
-    pub reasons: Vec<Reason>,
-    /// Questions left unanswered (their texts), which lower the certainty.
-    pub unanswered: Vec<String>,
-    pub scores: BTreeMap<String, i32>,
-    pub see: Vec<String>,
-    pub cards: Vec<String>,
+/// How a set of answers from a shared link fits the present questions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkCheck {
+    /// Notes for answers whose meaning has changed since the link was made, or that no longer exist.
+    pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Reason {
-    pub rule: String,
-    pub text: String,
-    pub basis: Vec<String>,
-    pub see: Vec<String>,
-    pub cards: Vec<String>,
-    /// The outcome this reason pushes towards most.
-    pub points_to: String,
+impl LinkCheck {
+    /// True when the answers can be evaluated as they are.
+    pub fn fits(&self) -> bool {
+        self.notes.is_empty()
+    }
 }
 
 impl Rules {
@@ -120,121 +288,81 @@ impl Rules {
         serde_json::from_value(v).map_err(|e| e.to_string())
     }
 
-    /// Keeps only answers that name a question and one of its options. "vet-ej" is kept (a rule
-    /// may react to not knowing) but counts as unanswered.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.question.iter().find(|q| q.id == id)
+    }
+
+    pub fn outcome(&self, id: &str) -> Option<&Outcome> {
+        self.outcome.iter().find(|o| o.id == id)
+    }
+
+    /// Keeps only answers that name a question and one of its options. "vet-ej" is kept (it is
+    /// an answer: the user does not know) but never satisfies a condition other than "vet-ej".
     pub fn clean(&self, raw: &Answers) -> Answers {
         raw.iter()
             .filter(|(q, v)| {
-                self.question
-                    .iter()
-                    .any(|qq| &qq.id == *q && qq.options.iter().any(|o| &o.value == *v))
+                self.question(q)
+                    .is_some_and(|qq| qq.options.iter().any(|o| &o.value == *v))
             })
             .map(|(q, v)| (q.clone(), v.clone()))
             .collect()
     }
 
-    /// Evaluates answers into a verdict.
-    pub fn evaluate(&self, raw: &Answers) -> Verdict {
-        let answers = self.clean(raw);
-        let mut scores: BTreeMap<String, i32> =
-            self.outcome.iter().map(|o| (o.id.clone(), 0)).collect();
-        let mut reasons = Vec::new();
-        for rule in &self.rule {
-            let fires = !rule.when.is_empty()
-                && rule.when.iter().all(|(q, want)| {
-                    answers
-                        .get(q)
-                        .is_some_and(|a| want.values().contains(&a.as_str()))
-                });
-            if !fires {
-                continue;
-            }
-            for (o, p) in &rule.points {
-                *scores.entry(o.clone()).or_insert(0) += p;
-            }
-            let points_to = rule
-                .points
-                .iter()
-                .max_by_key(|(_, p)| **p)
-                .map(|(o, _)| o.clone())
-                .unwrap_or_default();
-            reasons.push(Reason {
-                rule: rule.id.clone(),
-                text: rule.reason.clone(),
-                basis: rule.basis.clone(),
-                see: rule.see.clone(),
-                cards: rule.cards.clone(),
-                points_to,
-            });
-        }
-        // Highest score wins; ties go to the outcome listed first.
-        let mut best: Option<(&Outcome, i32)> = None;
-        for o in &self.outcome {
-            let s = scores.get(&o.id).copied().unwrap_or(0);
-            if best.is_none_or(|(_, b)| s > b) {
-                best = Some((o, s));
-            }
-        }
-        let second = self
-            .outcome
-            .iter()
-            .filter(|o| Some(o.id.as_str()) != best.map(|(b, _)| b.id.as_str()))
-            .map(|o| scores.get(&o.id).copied().unwrap_or(0))
-            .max()
-            .unwrap_or(0);
-        let (winner, top) = match best {
-            Some((o, s)) => (o.clone(), s),
-            None => (
-                Outcome {
-                    id: String::new(),
-                    title: String::new(),
-                    summary: String::new(),
-                    see: vec![],
-                    cards: vec![],
-                },
-                0,
-            ),
-        };
-        let margin = top - second;
-        let total = self.question.len();
-        let answered = answers.values().filter(|v| v.as_str() != UNKNOWN).count();
-        let share = if total == 0 {
-            0.0
-        } else {
-            answered as f32 / total as f32
-        };
-        let certainty = if share >= 0.8 && margin >= 3 {
-            "hög"
-        } else if share >= 0.5 && margin >= 1 {
-            "medel"
-        } else {
-            "låg"
-        };
-        let unanswered = self
-            .question
-            .iter()
-            .filter(|q| answers.get(&q.id).is_none_or(|a| a == UNKNOWN))
-            .map(|q| q.text.clone())
-            .collect();
-        // Reasons pointing at the indicated outcome first.
-        reasons.sort_by_key(|r| r.points_to != winner.id);
-        Verdict {
-            outcome: winner.id.clone(),
-            title: winner.title.clone(),
-            summary: winner.summary.clone(),
-            certainty: certainty.into(),
-            answered,
-            questions: total,
-            reasons,
-            unanswered,
-            scores,
-            see: winner.see.clone(),
-            cards: winner.cards.clone(),
-        }
+    /// The answers of `raw` that name no question or no option of it, as `question=value`.
+    pub fn ignored(&self, raw: &Answers) -> Vec<String> {
+        raw.iter()
+            .filter(|(q, v)| {
+                !self
+                    .question(q)
+                    .is_some_and(|qq| qq.options.iter().any(|o| &o.value == *v))
+            })
+            .map(|(q, v)| format!("{q}={v}"))
+            .collect()
     }
 
-    /// Checks the rules for `vagvisare check`: ids, references between questions, options,
-    /// outcomes and rules, and the links.
+    /// Checks the answers of a shared link made with the questions of version `link_version`
+    /// (`None`: a link older than versioned links, i.e. version 1).
+    pub fn check_link(&self, raw: &Answers, link_version: Option<u32>) -> LinkCheck {
+        let version = link_version.unwrap_or(1);
+        let mut notes = Vec::new();
+        for (q, v) in raw {
+            let Some(question) = self.question(q) else {
+                continue;
+            };
+            match question.options.iter().find(|o| &o.value == v) {
+                None => notes.push(format!(
+                    "Svaret \"{v}\" på frågan \"{}\" finns inte längre. Välj ett av de nuvarande svaren.",
+                    question.text
+                )),
+                Some(o) => {
+                    if let (Some(changed), Some(note)) = (o.changed_in, &o.changed_note)
+                        && version < changed
+                    {
+                        notes.push(note.clone());
+                    }
+                }
+            }
+        }
+        LinkCheck { notes }
+    }
+
+    /// Evaluates answers into a verdict.
+    pub fn evaluate(&self, raw: &Answers) -> Verdict {
+        evaluate::evaluate(self, raw)
+    }
+
+    /// The outcome id and certainty [`Rules::evaluate`] would give, without assembling its texts.
+    pub fn indicate(&self, raw: &Answers) -> (String, &'static str) {
+        evaluate::indicate(self, raw)
+    }
+
+    /// The outcome id [`Rules::evaluate`] would give, without the reasons, path and texts.
+    pub fn outcome_of(&self, raw: &Answers) -> String {
+        evaluate::outcome(self, raw)
+    }
+
+    /// Checks the rules for `vagvisare check`: ids, references between tests, questions, options,
+    /// findings, outcomes and routes, the legal basis of every finding, and the links.
     pub fn validate(
         &self,
         doc_exists: &dyn Fn(&str, Option<&str>) -> bool,
@@ -242,6 +370,13 @@ impl Rules {
     ) -> Vec<String> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let outcome_known = |o: &str| self.outcome.iter().any(|oo| oo.id == o);
+        let test_known = |t: &str| self.test.iter().any(|tt| tt.id == t);
+        for t in &self.test {
+            if !seen.insert(format!("t:{}", t.id)) {
+                out.push(format!("duplicate test id `{}`", t.id));
+            }
+        }
         for q in &self.question {
             if !seen.insert(format!("q:{}", q.id)) {
                 out.push(format!("duplicate question id `{}`", q.id));
@@ -249,12 +384,43 @@ impl Rules {
             if q.options.is_empty() {
                 out.push(format!("question `{}` has no options", q.id));
             }
+            if !test_known(&q.test) {
+                out.push(format!("question `{}`: unknown test `{}`", q.id, q.test));
+            }
         }
         for o in &self.outcome {
             if !seen.insert(format!("o:{}", o.id)) {
                 out.push(format!("duplicate outcome id `{}`", o.id));
             }
+            if let Some(r) = &o.route_open
+                && !outcome_known(r)
+            {
+                out.push(format!("outcome `{}`: unknown outcome `{r}`", o.id));
+            }
         }
+        for o in self
+            .weigh
+            .iter()
+            .chain([&self.fallback.outcome, &self.needs_answers.outcome])
+        {
+            if !outcome_known(o) {
+                out.push(format!("unknown outcome `{o}` in the settings"));
+            }
+        }
+        let conditions = |owner: &str, c: &Conditions, out: &mut Vec<String>| {
+            for (q, want) in c {
+                match self.question(q) {
+                    None => out.push(format!("{owner}: unknown question `{q}`")),
+                    Some(qq) => {
+                        for v in want.values() {
+                            if !qq.options.iter().any(|o| o.value == v) {
+                                out.push(format!("{owner}: question `{q}` has no option `{v}`"));
+                            }
+                        }
+                    }
+                }
+            }
+        };
         let links = |owner: &str, see: &[String], cards: &[String], out: &mut Vec<String>| {
             for link in see {
                 let (p, a) = crate::cards::link_target(link);
@@ -273,34 +439,106 @@ impl Rules {
         for o in &self.outcome {
             links(&format!("outcome `{}`", o.id), &o.see, &o.cards, &mut out);
         }
-        for r in &self.rule {
+        links(
+            "fallback",
+            &self.fallback.see,
+            &self.fallback.cards,
+            &mut out,
+        );
+        for t in [&self.weighing, &self.routes_test] {
+            if !test_known(t) {
+                out.push(format!("unknown test `{t}` in the settings"));
+            }
+        }
+        for q in &self.needs_answers.core {
+            if self.question(q).is_none() {
+                out.push(format!("needs_answers: unknown question `{q}`"));
+            }
+        }
+        if self.finding.len() > evaluate::MAX_FINDINGS {
+            out.push(format!(
+                "{} findings; at most {} are supported",
+                self.finding.len(),
+                evaluate::MAX_FINDINGS
+            ));
+        }
+        if self.outcome.len() > 64 {
+            out.push("more than 64 outcomes".into());
+        }
+        for f in &self.finding {
+            let owner = format!("finding `{}`", f.id);
+            if !seen.insert(format!("f:{}", f.id)) {
+                out.push(format!("duplicate finding id `{}`", f.id));
+            }
+            if !test_known(&f.test) {
+                out.push(format!("{owner}: unknown test `{}`", f.test));
+            }
+            if f.when.is_empty() {
+                out.push(format!("{owner}: empty `when`"));
+            }
+            conditions(&owner, &f.when, &mut out);
+            for c in &f.decides_unless {
+                conditions(&owner, c, &mut out);
+            }
+            for o in f
+                .decides
+                .iter()
+                .chain(&f.excludes)
+                .chain(f.points.keys())
+                .chain(&f.for_)
+                .chain(&f.against)
+            {
+                if !outcome_known(o) {
+                    out.push(format!("{owner}: unknown outcome `{o}`"));
+                }
+            }
+            if !f.points.is_empty() && f.test != self.weighing {
+                out.push(format!(
+                    "{owner}: points belong to the weighing test `{}`, not `{}`",
+                    self.weighing, f.test
+                ));
+            }
+            for o in f.points.keys() {
+                if !self.weigh.contains(o) {
+                    out.push(format!("{owner}: points for `{o}`, which is not weighed"));
+                }
+            }
+            if let Some(c) = &f.cap
+                && !["medel", "låg"].contains(&c.as_str())
+            {
+                out.push(format!("{owner}: cap must be `medel` or `låg`, not `{c}`"));
+            }
+            if f.basis.is_empty() {
+                out.push(format!("{owner}: missing `basis`"));
+            }
+            links(&owner, &f.see, &f.cards, &mut out);
+        }
+        for r in &self.route {
+            let owner = format!("route `{}`", r.id);
             if !seen.insert(format!("r:{}", r.id)) {
-                out.push(format!("duplicate rule id `{}`", r.id));
+                out.push(format!("duplicate route id `{}`", r.id));
             }
-            for (q, want) in &r.when {
-                match self.question.iter().find(|qq| &qq.id == q) {
-                    None => out.push(format!("rule `{}`: unknown question `{q}`", r.id)),
-                    Some(qq) => {
-                        for v in want.values() {
-                            if !qq.options.iter().any(|o| o.value == v) {
-                                out.push(format!(
-                                    "rule `{}`: question `{q}` has no option `{v}`",
-                                    r.id
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-            for o in r.points.keys() {
-                if !self.outcome.iter().any(|oo| &oo.id == o) {
-                    out.push(format!("rule `{}`: unknown outcome `{o}`", r.id));
-                }
+            if r.condition.is_empty() {
+                out.push(format!("{owner}: no conditions"));
             }
             if r.basis.is_empty() {
-                out.push(format!("rule `{}`: missing `basis`", r.id));
+                out.push(format!("{owner}: missing `basis`"));
             }
-            links(&format!("rule `{}`", r.id), &r.see, &r.cards, &mut out);
+            for c in &r.cap_unless {
+                conditions(&owner, c, &mut out);
+            }
+            for c in &r.condition {
+                if c.holds.is_empty() {
+                    out.push(format!(
+                        "{owner}: condition \"{}\" can never hold (no `holds`)",
+                        c.text
+                    ));
+                }
+                for cc in c.holds.iter().chain(&c.fails).chain(&c.unclear) {
+                    conditions(&owner, cc, &mut out);
+                }
+            }
+            links(&owner, &r.see, &r.cards, &mut out);
         }
         out
     }

@@ -1,8 +1,7 @@
-//! The curated parts: threshold guide cases, IOP scenarios, card matching, and `check` on bad
-//! curated data. All data-driven from files under `tests/`.
+//! The curated parts: threshold guide cases, card matching, and `check` on bad curated data
+//! (the IOP check has its own module, `iop`). All data-driven from files under `tests/`.
 
 use crate::{run, s, stdout};
-use std::collections::BTreeMap;
 use vagvisare::thresholds::Table;
 
 fn shipped_table() -> Table {
@@ -63,79 +62,6 @@ fn threshold_guide_cases() {
         Some(1_250_000)
     );
     assert_eq!(vagvisare::thresholds::parse_amount("mycket"), None);
-}
-
-#[derive(serde::Deserialize)]
-struct Scenarios {
-    scenario: Vec<Scenario>,
-}
-
-#[derive(serde::Deserialize)]
-struct Scenario {
-    name: String,
-    answers: BTreeMap<String, String>,
-    expect: String,
-}
-
-#[test]
-fn iop_scenarios() {
-    let rules_path = crate::repo().join("corpus/iop/regler.toml");
-    let rules =
-        vagvisare::iop::Rules::parse(&std::fs::read_to_string(rules_path).unwrap()).unwrap();
-    let scenarios: Scenarios = toml::from_str(
-        &std::fs::read_to_string(crate::repo().join("tests/iop/scenarios.toml")).unwrap(),
-    )
-    .unwrap();
-    assert!(scenarios.scenario.len() >= 12);
-    let mut fired = std::collections::HashSet::new();
-    for sc in &scenarios.scenario {
-        let v = rules.evaluate(&sc.answers);
-        assert_eq!(v.outcome, sc.expect, "{}: {v:#?}", sc.name);
-        assert!(
-            !v.reasons.is_empty() || v.certainty == "låg",
-            "{}: an indication without reasons",
-            sc.name
-        );
-        for r in &v.reasons {
-            assert!(
-                !r.basis.is_empty(),
-                "{}: reason {} without basis",
-                sc.name,
-                r.rule
-            );
-            fired.insert(r.rule.clone());
-        }
-    }
-    eprintln!(
-        "iop: {} scenarios, {} of {} rules exercised",
-        scenarios.scenario.len(),
-        fired.len(),
-        rules.rule.len()
-    );
-    // Unanswered questions lower the certainty.
-    let none = rules.evaluate(&BTreeMap::new());
-    assert_eq!(none.certainty, "låg");
-    assert_eq!(none.unanswered.len(), rules.question.len());
-}
-
-#[test]
-fn every_iop_rule_fires_alone() {
-    let rules_path = crate::repo().join("corpus/iop/regler.toml");
-    let rules =
-        vagvisare::iop::Rules::parse(&std::fs::read_to_string(rules_path).unwrap()).unwrap();
-    for rule in &rules.rule {
-        let answers: BTreeMap<String, String> = rule
-            .when
-            .iter()
-            .map(|(q, v)| (q.clone(), v.values()[0].to_string()))
-            .collect();
-        let v = rules.evaluate(&answers);
-        assert!(
-            v.reasons.iter().any(|r| r.rule == rule.id),
-            "rule {} does not fire on its own conditions",
-            rule.id
-        );
-    }
 }
 
 #[test]

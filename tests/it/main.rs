@@ -14,6 +14,7 @@ mod cli;
 mod corpus;
 mod curated;
 mod ingest;
+mod iop;
 mod properties;
 mod realdata;
 mod relevance;
