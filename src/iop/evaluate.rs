@@ -770,6 +770,15 @@ pub(super) fn evaluate(rules: &Rules, raw: &Answers) -> Verdict {
         } else if in_family(&rf.for_) {
             Group::For
         } else if in_family(&rf.against) || !rf.for_.is_empty() {
+            // Pointing elsewhere; a mere confirmation ("organisationen är idéburen") that carries
+            // no weight and rules nothing out is not worth listing against the outcome.
+            if rf.points.is_empty()
+                && rf.excludes.is_empty()
+                && rf.decides.is_none()
+                && !in_family(&rf.against)
+            {
+                continue;
+            }
             Group::Against
         } else {
             Group::For
@@ -789,6 +798,46 @@ pub(super) fn evaluate(rules: &Rules, raw: &Answers) -> Verdict {
             cards: rf.cards.clone(),
         });
     }
+    let ph = &rules.phrases;
+    // When the weighing decided, what weighed most is the decisive reason.
+    let weighed_facts: Vec<String> = if !needs && d.deciding.is_none() && !d.fell_back {
+        let mut heavy: Vec<(i32, usize, &super::Finding)> = d
+            .fired
+            .iter()
+            .map(|&i| &rules.finding[c.findings[i].index])
+            .filter_map(|f| {
+                let p = f
+                    .points
+                    .iter()
+                    .find(|(o, _)| rules.outcome.get(outcome).is_some_and(|x| &x.id == *o))
+                    .map(|(_, p)| *p)?;
+                (p > 0).then_some((p, f.fact.len(), f))
+            })
+            .collect();
+        heavy.sort_by_key(|(p, _, _)| std::cmp::Reverse(*p));
+        heavy
+            .iter()
+            .take(4)
+            .map(|(_, _, f)| f.fact.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !weighed_facts.is_empty() {
+        let test = rules.test.iter().find(|t| t.id == rules.weighing);
+        reasons.push(Reason {
+            rule: rules.weighing.clone(),
+            test: rules.weighing.clone(),
+            group: Group::For,
+            decisive: true,
+            text: ph
+                .weighed
+                .replace("{facts}", &join_list(&weighed_facts, &ph.and)),
+            basis: test.map(|t| t.basis.clone()).unwrap_or_default(),
+            see: Vec::new(),
+            cards: Vec::new(),
+        });
+    }
     reasons.sort_by_key(|r| {
         (
             !r.decisive,
@@ -801,7 +850,6 @@ pub(super) fn evaluate(rules: &Rules, raw: &Answers) -> Verdict {
     });
 
     // The summary: the outcome's opening, then the facts that hold.
-    let ph = &rules.phrases;
     let decisive_fact = if needs {
         None
     } else if d.fell_back {
@@ -811,14 +859,26 @@ pub(super) fn evaluate(rules: &Rules, raw: &Answers) -> Verdict {
             .map(|i| rules.finding[c.findings[i].index].fact.clone())
     };
     let mut facts: Vec<String> = decisive_fact.iter().cloned().collect();
-    for r in reasons
+    facts.extend(weighed_facts.iter().cloned());
+    // Then what else speaks for the outcome, the findings that carry weight first.
+    let mut supporting: Vec<&Reason> = reasons
         .iter()
         .filter(|r| r.group == Group::For && !r.decisive)
-    {
+        .collect();
+    supporting.sort_by_key(|r| {
+        rules
+            .finding
+            .iter()
+            .find(|f| f.id == r.rule)
+            .is_none_or(|f| f.points.is_empty() && f.excludes.is_empty())
+    });
+    for r in supporting {
         if facts.len() >= 5 {
             break;
         }
-        if let Some(f) = rules.finding.iter().find(|f| f.id == r.rule) {
+        if let Some(f) = rules.finding.iter().find(|f| f.id == r.rule)
+            && !facts.contains(&f.fact)
+        {
             facts.push(f.fact.clone());
         }
     }

@@ -86,6 +86,8 @@ pub struct Phrases {
     pub not_needed: String,
     pub passed: String,
     pub points: String,
+    /// The decisive reason when the weighing decided: `{facts}` are what weighed most.
+    pub weighed: String,
     pub routes_open: String,
     pub routes_possible: String,
     pub routes_none: String,

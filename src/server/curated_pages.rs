@@ -202,17 +202,73 @@ pub struct QuestionView {
     pub options: Vec<OptionView>,
 }
 
+/// One legal test of the form with its questions.
+pub struct TestView {
+    pub title: String,
+    pub question: String,
+    pub explain: String,
+    pub questions: Vec<QuestionView>,
+}
+
 #[derive(Template)]
 #[template(path = "iop.html")]
 struct IopPage {
     ui: Ui,
     title: String,
     intro: String,
-    questions: Vec<QuestionView>,
+    tests: Vec<TestView>,
+    /// Why a shared link's answers are shown in the form instead of a verdict.
+    notes: Vec<String>,
 }
 
 fn no_rules(ui: &Ui) -> Response {
     error_page(ui, StatusCode::NOT_FOUND, "no_iop_rules")
+}
+
+/// The form, grouped by the legal tests, with `answers` checked.
+fn iop_form_page(
+    ui: Ui,
+    rules: &crate::iop::Rules,
+    answers: &Answers,
+    notes: Vec<String>,
+) -> Response {
+    let question_view = |q: &crate::iop::Question| QuestionView {
+        id: q.id.clone(),
+        text: q.text.clone(),
+        help: q.help.clone(),
+        options: q
+            .options
+            .iter()
+            .map(|o| OptionView {
+                value: o.value.clone(),
+                label: o.label.clone(),
+                checked: answers.get(&q.id) == Some(&o.value),
+            })
+            .collect(),
+    };
+    let tests = rules
+        .test
+        .iter()
+        .map(|t| TestView {
+            title: t.title.clone(),
+            question: t.question.clone(),
+            explain: t.explain.clone(),
+            questions: rules
+                .question
+                .iter()
+                .filter(|q| q.test == t.id)
+                .map(question_view)
+                .collect(),
+        })
+        .filter(|t| !t.questions.is_empty())
+        .collect();
+    render(&IopPage {
+        ui,
+        title: rules.title.clone(),
+        intro: rules.intro.clone(),
+        tests,
+        notes,
+    })
 }
 
 pub async fn iop_form(
@@ -224,42 +280,21 @@ pub async fn iop_form(
     let Some(rules) = &engine.curated.iop else {
         return no_rules(&ui);
     };
-    let questions = rules
-        .question
-        .iter()
-        .map(|q| QuestionView {
-            id: q.id.clone(),
-            text: q.text.clone(),
-            help: q.help.clone(),
-            options: q
-                .options
-                .iter()
-                .map(|o| OptionView {
-                    value: o.value.clone(),
-                    label: o.label.clone(),
-                    checked: answers.get(&q.id) == Some(&o.value),
-                })
-                .collect(),
-        })
-        .collect();
-    render(&IopPage {
-        ui,
-        title: rules.title.clone(),
-        intro: rules.intro.clone(),
-        questions,
-    })
+    let clean = rules.clean(&answers);
+    iop_form_page(ui, rules, &clean, vec![])
 }
 
-fn answers_query(answers: &Answers) -> String {
-    answers
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                percent_encoding::utf8_percent_encode(k, percent_encoding::NON_ALPHANUMERIC),
-                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
-            )
-        })
+/// `v=2&question=value&…`: the shareable form of a set of answers.
+fn answers_query(version: u32, answers: &Answers) -> String {
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    std::iter::once(format!("{}={version}", crate::iop::VERSION_PARAM))
+        .chain(
+            answers
+                .iter()
+                .map(|(k, v)| format!("{}={}", enc(k), enc(v))),
+        )
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -275,13 +310,58 @@ pub async fn iop_post(
         return no_rules(&ui);
     };
     let clean = rules.clean(&answers);
-    Redirect::to(&format!("/iop/resultat?{}", answers_query(&clean))).into_response()
+    Redirect::to(&format!(
+        "/iop/resultat?{}",
+        answers_query(rules.version, &clean)
+    ))
+    .into_response()
 }
 
 pub struct ReasonView {
+    pub test: String,
     pub text: String,
     pub basis: Vec<String>,
     pub links: Vec<LinkView>,
+}
+
+/// Reasons under one heading ("Talar för", "Talar emot", "Oklart – ta reda på").
+pub struct ReasonGroup {
+    pub label: &'static str,
+    pub reasons: Vec<ReasonView>,
+}
+
+pub struct ConditionView {
+    pub text: String,
+    pub label: &'static str,
+    /// `uppfyllt`, `ej-uppfyllt`, `oklart`, `okant`.
+    pub state: String,
+}
+
+pub struct RouteCard {
+    pub title: String,
+    pub open: bool,
+    pub summary: String,
+    pub notes: Vec<String>,
+    pub conditions: Vec<ConditionView>,
+    pub basis: Vec<String>,
+    pub links: Vec<LinkView>,
+}
+
+pub struct AnswerView {
+    pub text: String,
+    pub answer: String,
+    /// `besvarad`, `vet-ej`, `obesvarad`.
+    pub state: String,
+}
+
+pub struct StepView {
+    pub title: String,
+    pub question: String,
+    /// `avgor`, `utesluter`, `oklart`, `klar`, `ej-provad`.
+    pub status: String,
+    pub status_label: &'static str,
+    pub result: String,
+    pub answers: Vec<AnswerView>,
 }
 
 #[derive(Template)]
@@ -292,7 +372,15 @@ struct IopResultPage {
     certainty: &'static str,
     path_svg: String,
     verdict: Verdict,
-    reasons: Vec<ReasonView>,
+    needs: bool,
+    deciding_test: String,
+    deciding: Option<ReasonView>,
+    groups: Vec<ReasonGroup>,
+    find_out: Vec<(String, String)>,
+    routes: Vec<RouteCard>,
+    open_routes: usize,
+    possible_routes: usize,
+    steps: Vec<StepView>,
     links: Vec<LinkView>,
     edit_url: String,
     share_url: String,
@@ -307,32 +395,151 @@ pub async fn iop_result(
     let Some(rules) = &engine.curated.iop else {
         return no_rules(&ui);
     };
+    let version = answers
+        .get(crate::iop::VERSION_PARAM)
+        .and_then(|v| v.parse::<u32>().ok());
     let clean = rules.clean(&answers);
+    // A link whose answers no longer mean what they meant: the form and a note, never a verdict.
+    let link = rules.check_link(&clean, version);
+    let stale: Vec<String> = rules
+        .ignored(&answers)
+        .into_iter()
+        .filter(|a| {
+            a.split_once('=')
+                .is_some_and(|(q, _)| rules.question(q).is_some())
+        })
+        .collect();
+    if !link.fits() || !stale.is_empty() {
+        let mut notes = link.notes;
+        if !stale.is_empty() {
+            notes.extend(rules.check_link(&answers, Some(rules.version)).notes);
+        }
+        let keep: Answers = clean
+            .iter()
+            .filter(|(q, v)| {
+                rules
+                    .question(q)
+                    .and_then(|qq| qq.options.iter().find(|o| &o.value == *v))
+                    .is_none_or(|o| o.changed_in.is_none_or(|c| version.unwrap_or(1) >= c))
+            })
+            .map(|(q, v)| (q.clone(), v.clone()))
+            .collect();
+        return iop_form_page(ui, rules, &keep, notes);
+    }
     let verdict = rules.evaluate(&clean);
-    let reasons = verdict
-        .reasons
+    let test_title = |id: &str| {
+        rules
+            .test
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.title.clone())
+            .unwrap_or_default()
+    };
+    let reason_view = |r: &crate::iop::Reason| {
+        let mut l = links(&engine, &r.see);
+        l.extend(card_links(&engine, &r.cards));
+        ReasonView {
+            test: test_title(&r.test),
+            text: r.text.clone(),
+            basis: r.basis.clone(),
+            links: l,
+        }
+    };
+    let groups: Vec<ReasonGroup> = [
+        (crate::iop::Group::For, "iop.for"),
+        (crate::iop::Group::Against, "iop.against"),
+        (crate::iop::Group::Unclear, "iop.unclear"),
+    ]
+    .into_iter()
+    .map(|(g, key)| ReasonGroup {
+        label: text(ui.lang, key),
+        reasons: verdict
+            .reasons
+            .iter()
+            .filter(|r| r.group == g && !r.decisive)
+            .map(reason_view)
+            .collect(),
+    })
+    .filter(|g| !g.reasons.is_empty())
+    .collect();
+    let routes: Vec<RouteCard> = verdict
+        .routes
         .iter()
         .map(|r| {
             let mut l = links(&engine, &r.see);
             l.extend(card_links(&engine, &r.cards));
-            ReasonView {
-                text: r.text.clone(),
+            RouteCard {
+                title: r.title.clone(),
+                open: r.status == crate::iop::RouteStatus::Open,
+                summary: r.summary.clone(),
+                notes: r.notes.clone(),
+                conditions: r
+                    .conditions
+                    .iter()
+                    .map(|(t, state)| ConditionView {
+                        text: t.clone(),
+                        label: text(ui.lang, &format!("iop.cond.{state}")),
+                        state: state.clone(),
+                    })
+                    .collect(),
                 basis: r.basis.clone(),
                 links: l,
             }
         })
         .collect();
+    let steps = verdict
+        .path
+        .iter()
+        .map(|s| {
+            let status = serde_json::to_value(s.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            StepView {
+                title: s.title.clone(),
+                question: s.question.clone(),
+                status_label: text(ui.lang, &format!("iop.step.{status}")),
+                status,
+                result: s.result.clone(),
+                answers: s
+                    .answers
+                    .iter()
+                    .map(|a| AnswerView {
+                        text: a.text.clone(),
+                        answer: a.answer.clone().unwrap_or_default(),
+                        state: a.state.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
     let mut l = links(&engine, &verdict.see);
     l.extend(card_links(&engine, &verdict.cards));
-    let q = answers_query(&clean);
+    let q = answers_query(rules.version, &clean);
     render(&IopResultPage {
-        path_svg: super::diagram::iop_path(rules, &clean, &verdict, ui.lang),
+        path_svg: super::diagram::iop_path(&verdict, ui.lang),
         certainty: text(ui.lang, &format!("certainty.{}", verdict.certainty)),
-        ui,
-        reasons,
+        needs: verdict.outcome == rules.needs_answers.outcome,
+        deciding_test: verdict
+            .deciding_test
+            .as_deref()
+            .map(test_title)
+            .unwrap_or_default(),
+        deciding: verdict.deciding.as_ref().map(reason_view),
+        groups,
+        find_out: verdict
+            .to_find_out
+            .iter()
+            .map(|u| (u.question.clone(), u.text.clone()))
+            .collect(),
+        open_routes: routes.iter().filter(|r| r.open).count(),
+        possible_routes: routes.iter().filter(|r| !r.open).count(),
+        routes,
+        steps,
         links: l,
         edit_url: format!("/iop?{q}"),
         share_url: format!("/iop/resultat?{q}"),
+        ui,
         verdict,
     })
 }

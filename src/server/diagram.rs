@@ -4,7 +4,7 @@
 //! Content-Security-Policy (no inline styles) holds.
 
 use super::ui::{Lang, text};
-use crate::iop::{Rules, Verdict};
+use crate::iop::Verdict;
 
 fn esc(s: &str) -> String {
     crate::search::escape_html(s)
@@ -125,54 +125,50 @@ pub fn comparison(lang: Lang) -> String {
     svg
 }
 
-/// The IOP check as a column of question boxes, each marked with the answer given (or "obesvarad"),
-/// ending in the indication.
-pub fn iop_path(
-    rules: &Rules,
-    answers: &crate::iop::Answers,
-    verdict: &Verdict,
-    lang: Lang,
-) -> String {
-    let (box_h, gap, width) = (46, 14, 760);
-    let n = rules.question.len();
+/// Shortens `s` to at most `n` characters, with an ellipsis when cut.
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
+/// The IOP check's path: one box per legal test, in order, marked with what it came to (decided,
+/// ruled out, unknown, passed, not needed), ending in the indication. The page shows the same
+/// steps as a list, which replaces the drawing on narrow screens.
+pub fn iop_path(verdict: &Verdict, lang: Lang) -> String {
+    let (box_h, gap, width) = (58, 16, 760);
+    let n = verdict.path.len();
     let height = (box_h + gap) * (n + 1) + 10;
     let mut svg = format!(
         "<svg class=\"diagram\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"iop-titel\" xmlns=\"http://www.w3.org/2000/svg\">\
 <title id=\"iop-titel\">{}</title>",
         esc(text(lang, "iop.svg_title"))
     );
-    for (i, q) in rules.question.iter().enumerate() {
+    for (i, step) in verdict.path.iter().enumerate() {
         let y = i * (box_h + gap) + 4;
-        let answer = answers
-            .get(&q.id)
-            .and_then(|v| q.options.iter().find(|o| &o.value == v))
-            .map(|o| o.label.clone());
-        let (fill, stroke, label) = match &answer {
-            Some(a) if answers.get(&q.id).map(String::as_str) != Some(crate::iop::UNKNOWN) => {
-                ("#e8f1f8", "#00508a", a.clone())
-            }
-            _ => (
-                "#f4f4f4",
-                "#6b7280",
-                text(lang, "iop.no_answer").to_string(),
-            ),
-        };
-        let short: String = q.text.chars().take(70).collect();
-        let short = if q.text.chars().count() > 70 {
-            format!("{short}…")
-        } else {
-            short
+        let status = serde_json::to_value(step.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let (fill, stroke, ink, dash) = match status.as_str() {
+            "avgor" => ("#00508a", "#00508a", "#ffffff", ""),
+            "utesluter" => ("#fff8e1", "#b26a00", "#1b1b1b", ""),
+            "oklart" => ("#ffffff", "#a4000f", "#1b1b1b", " stroke-dasharray=\"6 4\""),
+            "ej-provad" => ("#f4f4f4", "#6b7280", "#1b1b1b", ""),
+            _ => ("#e8f1f8", "#00508a", "#1b1b1b", ""),
         };
         svg.push_str(&format!(
-            "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"2\"/>\
-<text x=\"16\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"13\">{}. {}</text><text x=\"16\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"13\" font-weight=\"bold\">{}: {}</text>",
+            "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"2\"{dash}/>\
+<text x=\"16\" y=\"{}\" fill=\"{ink}\" font-size=\"15\" font-weight=\"bold\">{}. {} – {}</text><text x=\"16\" y=\"{}\" fill=\"{ink}\" font-size=\"13\">{}</text>",
             width - 8,
-            y + 19,
+            y + 22,
             i + 1,
-            esc(&short),
-            y + 37,
-            esc(text(lang, "iop.answer")),
-            esc(&label.chars().take(80).collect::<String>())
+            esc(&step.title),
+            esc(text(lang, &format!("iop.step.{status}"))),
+            y + 44,
+            esc(&short(&step.result, 100))
         ));
         svg.push_str(&format!(
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#6b7280\" stroke-width=\"2\"/>",
@@ -184,11 +180,11 @@ pub fn iop_path(
     }
     let y = n * (box_h + gap) + 4;
     svg.push_str(&format!(
-        "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"#00508a\"/><text x=\"{}\" y=\"{}\" fill=\"#ffffff\" font-size=\"16\" font-weight=\"bold\" text-anchor=\"middle\">{} ({}: {})</text></svg>",
+        "<rect x=\"4\" y=\"{y}\" width=\"{}\" height=\"{box_h}\" rx=\"6\" fill=\"#1b1b1b\"/><text x=\"{}\" y=\"{}\" fill=\"#ffffff\" font-size=\"16\" font-weight=\"bold\" text-anchor=\"middle\">{} ({}: {})</text></svg>",
         width - 8,
         width / 2,
-        y + 29,
-        esc(&verdict.title),
+        y + 35,
+        esc(&short(&verdict.title, 70)),
         esc(text(lang, "iop.certainty_short")),
         esc(text(lang, &format!("certainty.{}", verdict.certainty)))
     ));

@@ -364,7 +364,16 @@ async fn curated_pages_work_without_javascript() {
     assert!(location.starts_with("/iop/resultat?"), "{location}");
     let (status, _, body) = get(&st, &location).await;
     assert_eq!(status, StatusCode::OK);
+    // One answer is too few for an indication: the page asks for the deciding questions.
+    assert!(body.contains("Svara först på frågorna som avgör"), "{body}");
+    assert!(body.contains("#q-forpliktelser"), "{body}");
+    let (_, _, body) = get(
+        &st,
+        "/iop/resultat?v=2&ideburen=ja&forpliktelser=ja&ersattning=per-styck&marknad=andra-finns",
+    )
+    .await;
     assert!(body.contains("Säkerhet i bedömningen"), "{body}");
+    assert!(body.contains("Det som avgör"), "{body}");
     let resp = app(st.clone())
         .oneshot(
             Request::post("/api/iop")
@@ -722,15 +731,31 @@ async fn diagrams_are_inline_svg_from_data() {
         "the same data as a table"
     );
     assert!(!body.contains("style=\""), "no inline styles under the CSP");
-    let (_, _, body) = get(&st, "/iop/resultat?ideburen=ja&initiativ=organisationen").await;
+    // The IOP result walks the legal tests in order, in a drawing and as a list with the answers.
+    let (_, _, body) = get(
+        &st,
+        "/iop/resultat?v=2&ideburen=ja&initiativ=organisationen&forpliktelser=vet-ej&marknad=nej&ersattning=del-av-budget",
+    )
+    .await;
     let html = scraper::Html::parse_document(&body);
     let texts: String = html
         .select(&sel("svg.diagram text"))
         .map(|t| t.text().collect::<String>())
         .collect();
     assert!(
-        texts.contains("Svar: Ja") && texts.contains("Obesvarad"),
+        texts.contains("1. Parterna") && texts.contains("Kontraktsprövningen"),
         "{texts}"
+    );
+    let steps: Vec<String> = html
+        .select(&sel("ol.steps > li"))
+        .map(|t| t.text().collect::<String>())
+        .collect();
+    assert_eq!(steps.len(), 6, "{steps:?}");
+    assert!(steps[0].contains("Obesvarad"), "{}", steps[0]);
+    assert!(steps[1].contains("Vet inte"), "{}", steps[1]);
+    assert!(
+        !body.contains("/iop/resultat?v=2&amp;"),
+        "the raw URL is not shown as text"
     );
 }
 

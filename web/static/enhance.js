@@ -1,6 +1,7 @@
-// Progressive enhancement for the search page. Without JavaScript everything works through the
-// plain form; with it: "/" focuses the search box, and typing shows suggestions (answer cards and
-// documents) in an accessible list that arrow keys, Enter and Escape operate.
+// Progressive enhancement. Without JavaScript everything works through plain forms and links;
+// with it: print and copy-link buttons on result pages; on the search page "/" focuses the search
+// box, and typing shows suggestions (answer cards and documents) in an accessible list that arrow
+// keys, Enter and Escape operate.
 (function () {
   'use strict';
   var q = document.getElementById('q');
@@ -20,6 +21,24 @@
     var target = e.key === 'ArrowRight' || e.key === 'PageDown' ? 'next' : (e.key === 'ArrowLeft' || e.key === 'PageUp' ? 'prev' : null);
     var link = target && document.getElementById(target);
     if (link) { e.preventDefault(); window.location.href = link.href; }
+  });
+
+  // Result pages: a print button and a copy-link button, shown only where they can work.
+  Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (b) {
+    b.hidden = false;
+    b.addEventListener('click', function () { window.print(); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('[data-copy]'), function (b) {
+    if (!navigator.clipboard) return;
+    b.hidden = false;
+    b.addEventListener('click', function () {
+      var url = new URL(b.getAttribute('data-copy'), window.location.href).href;
+      navigator.clipboard.writeText(url).then(function () {
+        var label = b.textContent;
+        b.textContent = b.getAttribute('data-copied');
+        setTimeout(function () { b.textContent = label; }, 2500);
+      });
+    });
   });
 
   if (!q || !window.fetch) return;
