@@ -262,7 +262,8 @@ pub fn check_curated(
         }
     }
     if let Some(table) = &curated.thresholds {
-        for message in crate::thresholds::validate(table) {
+        let card_exists = |id: &str| curated.card(id).is_some();
+        for message in crate::thresholds::validate(table, &doc_exists, &card_exists) {
             problems.push(Problem {
                 severity: Severity::Error,
                 file: corpus.join(crate::thresholds::FILE),

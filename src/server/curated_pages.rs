@@ -617,7 +617,7 @@ fn guide(
         .ok_or(text(lang, "thr.no_table"))?;
     let value = params
         .get("value")
-        .and_then(|v| thresholds::parse_amount(v))
+        .and_then(|v| thresholds::parse_amount(v, lang.code()))
         .ok_or(text(lang, "thr.bad_value"))?;
     let kind = params.get("kind").map(String::as_str).unwrap_or("tjanster");
     let buyer = params.get("buyer").map(String::as_str).unwrap_or("kommun");
@@ -627,7 +627,7 @@ fn guide(
         .cloned()
         .unwrap_or_else(crate::check::today_string);
     table
-        .guide(value, kind, buyer, &today)
+        .guide(value, kind, buyer, &today, lang.code())
         .map(|g| (g, today))
         .map_err(|e| e.to_string())
 }
@@ -673,23 +673,28 @@ pub async fn thresholds_page(
         match guide(&engine, &params, lang) {
             Ok((g, today)) => {
                 page.today = today;
+                let money = |n: u64| thresholds::grouped(n, lang.code());
+                let kr = |amount: String| match lang {
+                    Lang::En => format!("SEK {amount}"),
+                    Lang::Sv => format!("{amount} kr"),
+                };
                 page.figures = g
                     .figures
                     .iter()
                     .map(|f| FigureView {
                         label: f.label.clone(),
-                        sek: match f.sek {
-                            Some(s) if f.confirmed => format!("{} kr", thresholds::sek(s)),
-                            Some(s) => format!(
-                                "{} kr ({})",
-                                thresholds::sek(s),
-                                text(lang, "thr.estimated")
+                        sek: match (f.sek, f.sek_low, f.sek_high) {
+                            (Some(s), _, _) => kr(money(s)),
+                            (None, Some(lo), Some(hi)) => format!(
+                                "{} ({})",
+                                kr(format!("{}–{}", money(lo), money(hi))),
+                                text(lang, "thr.range")
                             ),
-                            None => text(lang, "thr.unconfirmed").into(),
+                            _ => text(lang, "thr.unconfirmed").into(),
                         },
                         eur: f
                             .eur
-                            .map(|e| format!("{} €", thresholds::sek(e)))
+                            .map(|e| format!("{} €", money(e)))
                             .unwrap_or_else(|| "–".into()),
                         valid: f.valid.clone(),
                         source: f.source.clone(),
@@ -710,7 +715,11 @@ pub async fn thresholds_api(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let engine = state.engine.load_full();
-    match guide(&engine, &params, Lang::Sv) {
+    let lang = match params.get("sprak").map(String::as_str) {
+        Some("en") => Lang::En,
+        _ => Lang::Sv,
+    };
+    match guide(&engine, &params, lang) {
         Ok((g, today)) => {
             let mut v = serde_json::to_value(&g).unwrap_or_default();
             v["date"] = today.into();

@@ -23,19 +23,102 @@ struct ThresholdCase {
     date: String,
     expect: String,
     note_contains: Option<String>,
+    headline_contains: Option<String>,
+    lang: Option<String>,
+}
+
+/// What every guidance must be: the verdict and its figures in the headline, one fact per note,
+/// no period shown as current that has ended, and "oklart" only where the value lies inside the
+/// range of plausible SEK amounts of a figure.
+fn check_guidance(g: &vagvisare::thresholds::Guidance, value: u64, date: &str, what: &str) {
+    let lang = g.language.as_str();
+    let shown = vagvisare::thresholds::grouped(value, lang);
+    assert!(
+        g.headline.contains(&shown),
+        "{what}: headline without the value: {}",
+        g.headline
+    );
+    assert!(
+        !g.regime_title.is_empty() && !g.explanation.is_empty(),
+        "{what}"
+    );
+    let mut seen = std::collections::HashSet::new();
+    for n in &g.notes {
+        assert!(seen.insert(n), "{what}: note repeated: {n}");
+        assert!(
+            !g.headline.contains(n.as_str()),
+            "{what}: note repeats the headline"
+        );
+    }
+    for f in &g.figures {
+        if let Some((from, until)) = f.valid.split_once('–') {
+            assert!(
+                from <= date && date <= until || f.sek.is_none(),
+                "{what}: figure {f:?} shown as valid on {date}"
+            );
+        }
+    }
+    if g.regime == "oklart" {
+        assert!(
+            g.figures.iter().any(|f| matches!((f.sek_low, f.sek_high), (Some(lo), Some(hi)) if lo <= value && value < hi)),
+            "{what}: oklart outside every band: {g:#?}"
+        );
+    } else {
+        // The headline names the figure that decided: an exact amount or a bound of its band.
+        let figures: Vec<String> = g
+            .figures
+            .iter()
+            .flat_map(|f| [f.sek, f.sek_low, f.sek_high])
+            .flatten()
+            .map(|n| vagvisare::thresholds::grouped(n, lang))
+            .collect();
+        assert!(
+            figures.iter().any(|f| g.headline.contains(f.as_str())),
+            "{what}: headline without its figure: {}",
+            g.headline
+        );
+    }
 }
 
 #[test]
-fn threshold_guide_cases() {
+fn threshold_guide_decides_what_the_law_decides() {
     let table = shipped_table();
     let cases: ThresholdCases = toml::from_str(
         &std::fs::read_to_string(crate::repo().join("tests/thresholds/cases.toml")).unwrap(),
     )
     .unwrap();
-    assert!(cases.case.len() >= 12);
+    assert!(cases.case.len() >= 30);
+    for law in ["LOU", "LUF", "LUK"] {
+        let n = cases
+            .case
+            .iter()
+            .filter(|c| {
+                let l = if c.kind == "koncession" {
+                    "LUK"
+                } else if c.buyer == "forsorjning" {
+                    "LUF"
+                } else {
+                    "LOU"
+                };
+                l == law
+            })
+            .count();
+        assert!(n >= 5, "{law}: {n} cases");
+    }
+    let mut wrong = Vec::new();
     for c in &cases.case {
-        let g = table.guide(c.value, &c.kind, &c.buyer, &c.date).unwrap();
-        assert_eq!(g.regime, c.expect, "{}: {g:#?}", c.name);
+        let lang = c.lang.as_deref().unwrap_or("sv");
+        let g = table
+            .guide(c.value, &c.kind, &c.buyer, &c.date, lang)
+            .unwrap();
+        if g.regime != c.expect {
+            wrong.push(format!(
+                "{}: {} (expected {}): {}",
+                c.name, g.regime, c.expect, g.headline
+            ));
+            continue;
+        }
+        check_guidance(&g, c.value, &c.date, &c.name);
         if let Some(n) = &c.note_contains {
             assert!(
                 g.notes.iter().any(|x| x.contains(n.as_str())),
@@ -44,24 +127,53 @@ fn threshold_guide_cases() {
                 g.notes
             );
         }
-        // A period that has ended is never presented as current.
-        for f in &g.figures {
-            if let Some((from, until)) = f.valid.split_once('–') {
-                assert!(
-                    from <= c.date.as_str() && c.date.as_str() <= until,
-                    "{}: figure {f:?} not valid on {}",
-                    c.name,
-                    c.date
-                );
+        if let Some(h) = &c.headline_contains {
+            assert!(
+                g.headline.contains(h.as_str()) || g.regime_title.contains(h.as_str()),
+                "{}: {}",
+                c.name,
+                g.headline
+            );
+        }
+        assert_eq!(g.language, lang);
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Every kind, buyer, date and a sweep of values: the same rules hold everywhere.
+    let mut checked = 0;
+    for date in ["2025-06-01", "2026-06-01", "2029-01-01"] {
+        for (kind, _) in vagvisare::thresholds::KINDS {
+            for (buyer, _) in vagvisare::thresholds::BUYERS {
+                let mut value = 10_000u64;
+                while value < 300_000_000 {
+                    for lang in ["sv", "en"] {
+                        let g = table.guide(value, kind, buyer, date, lang).unwrap();
+                        check_guidance(
+                            &g,
+                            value,
+                            date,
+                            &format!("{value} {kind} {buyer} {date} {lang}"),
+                        );
+                        checked += 1;
+                    }
+                    value = value * 23 / 20;
+                }
             }
         }
     }
-    assert!(table.guide(1, "glass", "kommun", "2026-01-01").is_err());
+    eprintln!(
+        "thresholds: {} cases, {checked} swept guidances",
+        cases.case.len()
+    );
+    assert!(
+        table
+            .guide(1, "glass", "kommun", "2026-01-01", "sv")
+            .is_err()
+    );
     assert_eq!(
-        vagvisare::thresholds::parse_amount("1 250 000 kr"),
+        vagvisare::thresholds::parse_amount("1 250 000 kr", "sv"),
         Some(1_250_000)
     );
-    assert_eq!(vagvisare::thresholds::parse_amount("mycket"), None);
+    assert_eq!(vagvisare::thresholds::parse_amount("mycket", "sv"), None);
 }
 
 #[test]
