@@ -80,8 +80,16 @@ pub struct Law {
     pub id: String,
     pub direct_basis: String,
     pub below_chapter: String,
+    /// The chapter as English text names it ("chapter 19").
+    #[serde(default)]
+    pub below_chapter_en: Option<String>,
     #[serde(default)]
     pub documentation: Option<String>,
+    /// Where a contract award notice after a direct award is required, and from which value.
+    #[serde(default)]
+    pub post_notice: Option<String>,
+    #[serde(default)]
+    pub post_notice_from: Option<u64>,
     #[serde(default)]
     pub guidelines: Option<String>,
     /// When the direct-award limit is a share of the threshold (LUK: 0.05).
@@ -580,7 +588,11 @@ impl Table {
             ("law", law_id.to_string()),
             (
                 "chapter",
-                law.map(|l| l.below_chapter.clone()).unwrap_or_default(),
+                law.map(|l| match (&l.below_chapter_en, lang) {
+                    (Some(en), "en") => en.clone(),
+                    _ => l.below_chapter.clone(),
+                })
+                .unwrap_or_default(),
             ),
             (
                 "basis",
@@ -605,6 +617,20 @@ impl Table {
             .or_else(|| tx.regime.get(text_key))
             .cloned()
             .unwrap_or_default();
+        // A direct award at or above the post-notice amount must still be published afterwards.
+        if regime == "direktupphandling"
+            && let Some(l) = law
+            && let (Some(basis), Some(from)) = (&l.post_notice, l.post_notice_from)
+            && value >= from
+        {
+            notes.push(fill(
+                tx.note.get("post_notice").map_or("", String::as_str),
+                &[
+                    ("from", fill(&tx.exact, &[("sek", money(from))])),
+                    ("basis", basis.clone()),
+                ],
+            ));
+        }
         let next = self.next.iter().find(|n| n.regime == regime);
         notes.retain(|n| !n.is_empty());
         notes.dedup();
