@@ -3,33 +3,15 @@
 //! Problems name the file (and line where known). Errors make the command fail; warnings
 //! (stale review dates, missing summaries, unknown keys) do not.
 
+use crate::curated::common::{
+    AUDIENCES, STALE_AFTER_DAYS, Severity, TOPICS, days_between, parse_date,
+};
 use crate::document::{Kind, Lang, Meta};
 use crate::ingest::{self, frontmatter};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use time::Date;
 
-/// The fixed topic list documents are tagged with.
-pub const TOPICS: &[&str] = &[
-    "upphandling",
-    "direktupphandling",
-    "troskelvarden",
-    "sociala-hansyn",
-    "reserverade-kontrakt",
-    "iop",
-    "ideburna",
-    "register",
-    "sociala-foretag",
-    "statsstod",
-    "lov",
-    "bidrag",
-    "innovation",
-    "overprovning",
-    "workshop",
-    "ordlista",
-    "regionalt",
-    "eu",
-];
-pub const AUDIENCES: &[&str] = &["procurer", "organisation", "facilitator"];
 const KNOWN_KEYS: &[&str] = &[
     "title",
     "summary",
@@ -42,15 +24,6 @@ const KNOWN_KEYS: &[&str] = &[
     "description",
     "lang",
 ];
-/// A review older than this many days is reported.
-pub const STALE_AFTER_DAYS: i64 = 365;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub severity: Severity,
@@ -72,8 +45,8 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Checks every document's metadata under `corpus`. `today` is days since 1970-01-01.
-pub fn check(corpus: &Path, today: i64) -> Vec<Problem> {
+/// Checks every document's metadata under `corpus` as of `today`.
+pub fn check(corpus: &Path, today: Date) -> Vec<Problem> {
     let mut problems = Vec::new();
     let (files, walk_problems) = ingest::walk(corpus);
     for (path, reason) in walk_problems {
@@ -190,7 +163,7 @@ pub fn check(corpus: &Path, today: i64) -> Vec<Problem> {
 /// their anchors (HTML and PDF in the isolated worker `spec`).
 pub fn check_curated(
     corpus: &Path,
-    today: i64,
+    today: Date,
     spec: &crate::ingest::worker::WorkerSpec,
 ) -> Vec<Problem> {
     use std::collections::{HashMap, HashSet};
@@ -241,7 +214,7 @@ pub fn check_curated(
             .next()
             .unwrap_or("")
             .trim_end_matches(".toml");
-        for (severity, message) in crate::cards::validate(card, stem, today, &doc_exists) {
+        for (severity, message) in crate::curated::cards::validate(card, stem, today, &doc_exists) {
             problems.push(Problem {
                 severity,
                 file: file.clone(),
@@ -255,7 +228,7 @@ pub fn check_curated(
         for message in rules.validate(&doc_exists, &card_exists) {
             problems.push(Problem {
                 severity: Severity::Error,
-                file: corpus.join(crate::iop::FILE),
+                file: corpus.join(crate::curated::iop::FILE),
                 line: None,
                 message,
             });
@@ -263,20 +236,20 @@ pub fn check_curated(
     }
     if let Some(table) = &curated.thresholds {
         let card_exists = |id: &str| curated.card(id).is_some();
-        for message in crate::thresholds::validate(table, &doc_exists, &card_exists) {
+        for message in crate::curated::thresholds::validate(table, &doc_exists, &card_exists) {
             problems.push(Problem {
                 severity: Severity::Error,
-                file: corpus.join(crate::thresholds::FILE),
+                file: corpus.join(crate::curated::thresholds::FILE),
                 line: None,
                 message,
             });
         }
         if let Some(d) = parse_date(&table.reviewed)
-            && today - d > STALE_AFTER_DAYS
+            && days_between(d, today) > STALE_AFTER_DAYS
         {
             problems.push(Problem {
                 severity: Severity::Warning,
-                file: corpus.join(crate::thresholds::FILE),
+                file: corpus.join(crate::curated::thresholds::FILE),
                 line: None,
                 message: format!("last reviewed {}, more than 12 months ago", table.reviewed),
             });
@@ -291,7 +264,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Rules for one document's metadata.
-pub fn validate(meta: &Meta, today: i64) -> Vec<(Severity, String)> {
+pub fn validate(meta: &Meta, today: Date) -> Vec<(Severity, String)> {
     let mut out = Vec::new();
     if meta.title.is_none() {
         out.push((Severity::Error, "missing `title`".into()));
@@ -329,11 +302,11 @@ pub fn validate(meta: &Meta, today: i64) -> Vec<(Severity, String)> {
             Severity::Error,
             format!("`reviewed` is not a date (YYYY-MM-DD): {r}"),
         )),
-        Some((r, Some(d))) if today - d > STALE_AFTER_DAYS => out.push((
+        Some((r, Some(d))) if days_between(d, today) > STALE_AFTER_DAYS => out.push((
             Severity::Warning,
             format!("last reviewed {r}, more than 12 months ago"),
         )),
-        Some((r, Some(d))) if d > today + 1 => out.push((
+        Some((r, Some(d))) if days_between(today, d) > 1 => out.push((
             Severity::Error,
             format!("`reviewed` date {r} is in the future"),
         )),
@@ -342,77 +315,9 @@ pub fn validate(meta: &Meta, today: i64) -> Vec<(Severity, String)> {
     out
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-pub fn parse_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let s = s
-        .get(..10)
-        .filter(|_| s.len() == 10 || s.as_bytes().get(10) == Some(&b'T'))?;
-    let mut parts = s.split('-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
-}
-
-/// Howard Hinnant's days-from-civil algorithm.
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The `YYYY-MM-DD` date of a day number (inverse of [`days_from_civil`]).
-pub fn civil_from_days(z: i64) -> String {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Today as `YYYY-MM-DD` (UTC).
-pub fn today_string() -> String {
-    civil_from_days(today())
-}
-
-/// Today, in days since 1970-01-01 (UTC).
-pub fn today() -> i64 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    (secs / 86_400) as i64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(parse_date("1970-01-01"), Some(0));
-        assert_eq!(
-            parse_date("2026-11-27"),
-            Some(days_from_civil(2026, 11, 27))
-        );
-        assert_eq!(parse_date("2026-13-01"), None);
-        assert_eq!(parse_date("igår"), None);
-        for d in ["2026-11-27", "2024-02-29", "1999-12-31", "2027-01-01"] {
-            assert_eq!(civil_from_days(parse_date(d).unwrap()), d);
-        }
-    }
 
     #[test]
     fn rules() {

@@ -2,7 +2,8 @@
 //! `extract-worker`. stdout carries only command output (JSON or the result list); logs,
 //! progress and the index summary go to stderr. Errors become a message and an exit code.
 
-use crate::check::{self, Severity};
+use crate::check;
+use crate::curated::common::{Severity, today};
 use crate::indexer::{self, IndexError, Options};
 use crate::ingest::Limits;
 use crate::search::{Engine, SearchRequest};
@@ -438,10 +439,10 @@ fn check(corpus: &std::path::Path) -> Result<ExitCode> {
     if !corpus.is_dir() {
         anyhow::bail!("corpus folder {} does not exist", corpus.display());
     }
-    let mut problems = check::check(corpus, check::today());
+    let mut problems = check::check(corpus, today());
     let spec = crate::ingest::worker::WorkerSpec::current(Limits::default())
         .context("cannot find the vagvisare executable")?;
-    problems.extend(check::check_curated(corpus, check::today(), &spec));
+    problems.extend(check::check_curated(corpus, today(), &spec));
     let errors = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)

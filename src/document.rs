@@ -248,6 +248,15 @@ impl AnchorSet {
     }
 }
 
+/// The file and the section a link into the corpus (`path#anchor`, or `path` for the whole
+/// file) names.
+pub fn split_link(link: &str) -> (&str, Option<&str>) {
+    match link.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (link, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

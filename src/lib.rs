@@ -5,16 +5,13 @@
 //! → `search` (queries → hits, read-only) → `server` (HTTP) / `cli` (terminal).
 
 pub mod analysis;
-pub mod cards;
 pub mod check;
 pub mod cli;
 pub mod curated;
 pub mod document;
 pub mod indexer;
 pub mod ingest;
-pub mod iop;
 pub mod search;
 pub mod server;
 pub mod store;
-pub mod thresholds;
 pub mod wire;

@@ -47,7 +47,7 @@ pub struct Dictionary {
     cache: Mutex<HashMap<String, Option<Vec<String>>>>,
     /// [`Dictionary::parts_text`]'s answer per word as written: the input of the `parts` field
     /// for each compound (parts joined, each followed by a space), `None` for other words.
-    parts_memo: RwLock<foldhash::HashMap<Box<str>, Option<Box<str>>>>,
+    parts_memo: RwLock<rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>>,
 }
 
 /// Words remembered by `parts_memo`; beyond it words are split each time.

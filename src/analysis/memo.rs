@@ -14,7 +14,7 @@
 
 use super::Analyzer;
 use super::words::{self, Spans};
-use foldhash::HashMap as FastMap;
+use rustc_hash::FxHashMap as FastMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};

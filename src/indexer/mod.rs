@@ -11,8 +11,8 @@ pub mod manifest;
 pub mod schema;
 
 use crate::analysis::legal;
-use crate::cards::Card;
 use crate::curated::Curated;
+use crate::curated::cards::Card;
 use crate::document::{Document, Kind, RelPath};
 use crate::ingest::worker::{Worker, WorkerSpec};
 use crate::ingest::{self, IngestError, Limits, SourceFile};

@@ -9,17 +9,18 @@
 //! passages the best answer card cites come first when they are among the best matches (the
 //! card is the short answer; they are what it was written from).
 
+mod cards;
 mod query;
 mod snippet;
 pub mod spelling;
 mod table;
 
 use crate::analysis::lexicon::Lexicon;
-use crate::cards::{self, Vocabulary};
 use crate::curated::Curated;
 use crate::indexer::schema::Fields;
 use crate::store::{self, StoreError};
 use crate::wire::{CardRef, Hit, SearchResponse};
+use cards::Vocabulary;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -158,7 +159,12 @@ impl Engine {
     /// The cards that answer a query (`text_query` is built from `query`): candidates from the
     /// index, kept when their title and triggers cover enough of the query and they score near
     /// the best one.
-    fn cards(&self, text_query: &dyn Query, query: &str, today: &str) -> Vec<&crate::cards::Card> {
+    fn cards(
+        &self,
+        text_query: &dyn Query,
+        query: &str,
+        today: &str,
+    ) -> Vec<&crate::curated::cards::Card> {
         let Some(reader) = &self.card_reader else {
             return Vec::new();
         };
@@ -167,7 +173,7 @@ impl Engine {
             return Vec::new();
         };
         let clipped = clip(query);
-        let mut kept: Vec<(f32, &crate::cards::Card)> = Vec::new();
+        let mut kept: Vec<(f32, &crate::curated::cards::Card)> = Vec::new();
         for (score, addr) in top {
             let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
                 continue;
@@ -216,7 +222,7 @@ impl Engine {
         &self,
         searcher: &tantivy::Searcher,
         top: &[(f32, DocAddress)],
-        card: Option<&crate::cards::Card>,
+        card: Option<&crate::curated::cards::Card>,
         text: &str,
     ) -> Vec<(f32, DocAddress)> {
         let Some(card) = card else {
@@ -226,7 +232,7 @@ impl Engine {
         let f = &self.fields;
         let mut out = Vec::new();
         for link in &card.see {
-            let (path, anchor) = cards::link_target(link);
+            let (path, anchor) = crate::document::split_link(link);
             // The cited file's sections among the candidates, from the `path` postings (a
             // search would hand every segment to the thread pool); then the one the link names:
             // its anchor, or the lead for a link to the whole file.
@@ -292,7 +298,10 @@ impl Engine {
         let built = self.build_query(&effective);
         // Cards are found for every page, so the passages they cite are ordered the same way
         // on each; they are returned with the first page only.
-        let today = req.today.clone().unwrap_or_else(crate::check::today_string);
+        let today = req
+            .today
+            .clone()
+            .unwrap_or_else(crate::curated::common::today_string);
         let cards = built
             .as_ref()
             .map(|q| self.cards(&**q, &effective, &today))

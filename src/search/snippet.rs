@@ -11,7 +11,7 @@
 
 use crate::analysis::{self, Analyzer};
 use crate::indexer::schema::Fields;
-use foldhash::HashMap as FastMap;
+use rustc_hash::FxHashMap as FastMap;
 use std::ops::Range;
 use tantivy::query::Query;
 use tantivy::tokenizer::TokenStream;

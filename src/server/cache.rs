@@ -39,7 +39,10 @@ impl ResultCache {
     /// The key of a request against an engine in a given epoch.
     pub fn key(epoch: u64, engine: &Engine, req: &SearchRequest) -> String {
         let searcher_generation = engine.reader.searcher().generation().generation_id();
-        let today = req.today.clone().unwrap_or_else(crate::check::today_string);
+        let today = req
+            .today
+            .clone()
+            .unwrap_or_else(crate::curated::common::today_string);
         let filters: Vec<String> = req
             .filters
             .iter()

@@ -5,10 +5,10 @@
 use super::pages::{error_page, path_url, render};
 use super::ui::{Lang, Ui, text, text_opt};
 use super::{Shared, query_value};
-use crate::cards::Card;
-use crate::iop::{Answers, Verdict};
+use crate::curated::cards::Card;
+use crate::curated::iop::{Answers, Verdict};
+use crate::curated::thresholds::{self, Guidance};
 use crate::search::Engine;
-use crate::thresholds::{self, Guidance};
 use crate::wire::ApiError;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -32,7 +32,7 @@ fn links(engine: &Engine, see: &[String]) -> Vec<LinkView> {
     let f = &engine.fields;
     see.iter()
         .map(|link| {
-            let (path, anchor) = crate::cards::link_target(link);
+            let (path, anchor) = crate::document::split_link(link);
             let q = TermQuery::new(
                 Term::from_field_text(f.path, path),
                 IndexRecordOption::Basic,
@@ -134,7 +134,7 @@ struct CardPage {
 
 pub async fn card_page(ui: Ui, State(state): State<Shared>, Path(id): Path<String>) -> Response {
     let engine = state.engine.load_full();
-    let today = crate::check::today_string();
+    let today = crate::curated::common::today_string();
     match engine.curated.card(&id).filter(|c| c.is_current(&today)) {
         Some(card) => render(&CardPage {
             details_html: render_markdown(&card.details),
@@ -166,9 +166,9 @@ pub fn topic_label(t: &str, lang: Lang) -> String {
 
 pub async fn cards_page(ui: Ui, State(state): State<Shared>) -> Response {
     let engine = state.engine.load_full();
-    let today = crate::check::today_string();
+    let today = crate::curated::common::today_string();
     let mut groups: Vec<CardGroup> = Vec::new();
-    for topic in crate::check::TOPICS {
+    for topic in crate::curated::common::TOPICS {
         let cards: Vec<(String, String)> = engine
             .curated
             .cards
@@ -228,11 +228,11 @@ fn no_rules(ui: &Ui) -> Response {
 /// The form, grouped by the legal tests, with `answers` checked.
 fn iop_form_page(
     ui: Ui,
-    rules: &crate::iop::Rules,
+    rules: &crate::curated::iop::Rules,
     answers: &Answers,
     notes: Vec<String>,
 ) -> Response {
-    let question_view = |q: &crate::iop::Question| QuestionView {
+    let question_view = |q: &crate::curated::iop::Question| QuestionView {
         id: q.id.clone(),
         text: q.text.clone(),
         help: q.help.clone(),
@@ -289,7 +289,7 @@ fn answers_query(version: u32, answers: &Answers) -> String {
     let enc = |s: &str| {
         percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
     };
-    std::iter::once(format!("{}={version}", crate::iop::VERSION_PARAM))
+    std::iter::once(format!("{}={version}", crate::curated::iop::VERSION_PARAM))
         .chain(
             answers
                 .iter()
@@ -396,7 +396,7 @@ pub async fn iop_result(
         return no_rules(&ui);
     };
     let version = answers
-        .get(crate::iop::VERSION_PARAM)
+        .get(crate::curated::iop::VERSION_PARAM)
         .and_then(|v| v.parse::<u32>().ok());
     let clean = rules.clean(&answers);
     // A link whose answers no longer mean what they meant: the form and a note, never a verdict.
@@ -435,7 +435,7 @@ pub async fn iop_result(
             .map(|t| t.title.clone())
             .unwrap_or_default()
     };
-    let reason_view = |r: &crate::iop::Reason| {
+    let reason_view = |r: &crate::curated::iop::Reason| {
         let mut l = links(&engine, &r.see);
         l.extend(card_links(&engine, &r.cards));
         ReasonView {
@@ -446,9 +446,9 @@ pub async fn iop_result(
         }
     };
     let groups: Vec<ReasonGroup> = [
-        (crate::iop::Group::For, "iop.for"),
-        (crate::iop::Group::Against, "iop.against"),
-        (crate::iop::Group::Unclear, "iop.unclear"),
+        (crate::curated::iop::Group::For, "iop.for"),
+        (crate::curated::iop::Group::Against, "iop.against"),
+        (crate::curated::iop::Group::Unclear, "iop.unclear"),
     ]
     .into_iter()
     .map(|(g, key)| ReasonGroup {
@@ -470,7 +470,7 @@ pub async fn iop_result(
             l.extend(card_links(&engine, &r.cards));
             RouteCard {
                 title: r.title.clone(),
-                open: r.status == crate::iop::RouteStatus::Open,
+                open: r.status == crate::curated::iop::RouteStatus::Open,
                 summary: r.summary.clone(),
                 notes: r.notes.clone(),
                 conditions: r
@@ -623,9 +623,9 @@ fn guide(
     let buyer = params.get("buyer").map(String::as_str).unwrap_or("kommun");
     let today = params
         .get("datum")
-        .filter(|d| crate::check::parse_date(d).is_some())
+        .filter(|d| crate::curated::common::parse_date(d).is_some())
         .cloned()
-        .unwrap_or_else(crate::check::today_string);
+        .unwrap_or_else(crate::curated::common::today_string);
     table
         .guide(value, kind, buyer, &today, lang.code())
         .map(|g| (g, today))
@@ -663,7 +663,7 @@ pub async fn thresholds_page(
             .unwrap_or_else(|| "kommun".into()),
         kinds: choices(thresholds::KINDS, "thr.kind", lang),
         buyers: choices(thresholds::BUYERS, "thr.buyer", lang),
-        today: crate::check::today_string(),
+        today: crate::curated::common::today_string(),
         error: None,
         guidance: None,
         figures: vec![],
@@ -789,7 +789,7 @@ fn changes(engine: &Engine) -> Vec<Change> {
             .unwrap_or_default();
         if let Some(date) = meta
             .reviewed
-            .filter(|r| crate::check::parse_date(r).is_some())
+            .filter(|r| crate::curated::common::parse_date(r).is_some())
         {
             out.push(Change {
                 date: date[..10].to_string(),
@@ -801,12 +801,12 @@ fn changes(engine: &Engine) -> Vec<Change> {
             });
         }
     }
-    let today = crate::check::today_string();
+    let today = crate::curated::common::today_string();
     for c in engine.curated.cards.iter().filter(|c| c.is_current(&today)) {
         if let Some(date) = c
             .reviewed
             .as_ref()
-            .filter(|r| crate::check::parse_date(r).is_some())
+            .filter(|r| crate::curated::common::parse_date(r).is_some())
         {
             out.push(Change {
                 date: date[..10].to_string(),
@@ -853,7 +853,7 @@ pub async fn changes_feed(State(state): State<Shared>) -> Response {
         .unwrap_or_default();
     let updated = list
         .first()
-        .map_or_else(crate::check::today_string, |c| c.date.clone());
+        .map_or_else(crate::curated::common::today_string, |c| c.date.clone());
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"sv\">\n",
     );
@@ -949,10 +949,10 @@ pub async fn workshop_page(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
     let engine = state.engine.load_full();
-    let today = crate::check::today_string();
+    let today = crate::curated::common::today_string();
     let ids = session_of(&engine, raw.as_deref());
     let mut groups = Vec::new();
-    for topic in crate::check::TOPICS {
+    for topic in crate::curated::common::TOPICS {
         let cards: Vec<(String, String, bool)> = engine
             .curated
             .cards

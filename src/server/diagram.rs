@@ -4,7 +4,7 @@
 //! Content-Security-Policy (no inline styles) holds.
 
 use super::ui::{Lang, text};
-use crate::iop::Verdict;
+use crate::curated::iop::Verdict;
 
 fn esc(s: &str) -> String {
     crate::search::escape_html(s)

@@ -342,13 +342,13 @@ fn shipped_corpus_counts() {
         docs.len()
     );
     assert!(docs.len() >= 60 && sv >= 45 && en >= 8 && html >= 5 && pdf >= 4);
-    for topic in vagvisare::check::TOPICS {
+    for topic in vagvisare::curated::common::TOPICS {
         assert!(
             count(&|d| d.meta.topics.iter().any(|t| t == topic)) >= 1,
             "no document on topic {topic}"
         );
     }
-    for audience in vagvisare::check::AUDIENCES {
+    for audience in vagvisare::curated::common::AUDIENCES {
         assert!(
             count(&|d| d.meta.audience.iter().any(|a| a == audience)) >= 10,
             "few documents for {audience}"

@@ -2,7 +2,7 @@
 //! (the IOP check has its own module, `iop`). All data-driven from files under `tests/`.
 
 use crate::{run, s, stdout};
-use vagvisare::thresholds::Table;
+use vagvisare::curated::thresholds::Table;
 
 fn shipped_table() -> Table {
     Table::parse(&std::fs::read_to_string(crate::repo().join("corpus/troskelvarden.toml")).unwrap())
@@ -30,9 +30,14 @@ struct ThresholdCase {
 /// What every guidance must be: the verdict and its figures in the headline, one fact per note,
 /// no period shown as current that has ended, and "oklart" only where the value lies inside the
 /// range of plausible SEK amounts of a figure.
-fn check_guidance(g: &vagvisare::thresholds::Guidance, value: u64, date: &str, what: &str) {
+fn check_guidance(
+    g: &vagvisare::curated::thresholds::Guidance,
+    value: u64,
+    date: &str,
+    what: &str,
+) {
     let lang = g.language.as_str();
-    let shown = vagvisare::thresholds::grouped(value, lang);
+    let shown = vagvisare::curated::thresholds::grouped(value, lang);
     assert!(
         g.headline.contains(&shown),
         "{what}: headline without the value: {}",
@@ -70,7 +75,7 @@ fn check_guidance(g: &vagvisare::thresholds::Guidance, value: u64, date: &str, w
             .iter()
             .flat_map(|f| [f.sek, f.sek_low, f.sek_high])
             .flatten()
-            .map(|n| vagvisare::thresholds::grouped(n, lang))
+            .map(|n| vagvisare::curated::thresholds::grouped(n, lang))
             .collect();
         assert!(
             figures.iter().any(|f| g.headline.contains(f.as_str())),
@@ -141,8 +146,8 @@ fn threshold_guide_decides_what_the_law_decides() {
     // Every kind, buyer, date and a sweep of values: the same rules hold everywhere.
     let mut checked = 0;
     for date in ["2025-06-01", "2026-06-01", "2029-01-01"] {
-        for (kind, _) in vagvisare::thresholds::KINDS {
-            for (buyer, _) in vagvisare::thresholds::BUYERS {
+        for (kind, _) in vagvisare::curated::thresholds::KINDS {
+            for (buyer, _) in vagvisare::curated::thresholds::BUYERS {
                 let mut value = 10_000u64;
                 while value < 300_000_000 {
                     for lang in ["sv", "en"] {
@@ -170,10 +175,13 @@ fn threshold_guide_decides_what_the_law_decides() {
             .is_err()
     );
     assert_eq!(
-        vagvisare::thresholds::parse_amount("1 250 000 kr", "sv"),
+        vagvisare::curated::thresholds::parse_amount("1 250 000 kr", "sv"),
         Some(1_250_000)
     );
-    assert_eq!(vagvisare::thresholds::parse_amount("mycket", "sv"), None);
+    assert_eq!(
+        vagvisare::curated::thresholds::parse_amount("mycket", "sv"),
+        None
+    );
 }
 
 #[test]

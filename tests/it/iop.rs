@@ -11,7 +11,7 @@
 //!    answers have changed meaning gets a note instead of a verdict.
 
 use std::collections::BTreeMap;
-use vagvisare::iop::{Answers, Group, Rules, Verdict};
+use vagvisare::curated::iop::{Answers, Group, Rules, Verdict};
 
 fn rules() -> Rules {
     let path = crate::repo().join("corpus/iop/regler.toml");
@@ -213,7 +213,7 @@ fn check_invariants(
         // Closed routes are never named.
         if v.routes
             .iter()
-            .any(|r| r.status == vagvisare::iop::RouteStatus::Closed)
+            .any(|r| r.status == vagvisare::curated::iop::RouteStatus::Closed)
         {
             return Err("a closed route is named".into());
         }
@@ -222,7 +222,7 @@ fn check_invariants(
 }
 
 /// Do the answers satisfy the conditions? An unanswered question counts as "vet inte".
-fn holds(when: &vagvisare::iop::Conditions, answers: &Answers) -> bool {
+fn holds(when: &vagvisare::curated::iop::Conditions, answers: &Answers) -> bool {
     when.iter().all(|(q, want)| {
         let given = answers.get(q).map(String::as_str).unwrap_or("vet-ej");
         want.values().contains(&given)

@@ -673,8 +673,8 @@ pub fn validate(
 ) -> Vec<String> {
     let mut out = Vec::new();
     for p in &t.period {
-        if crate::check::parse_date(&p.from).is_none()
-            || crate::check::parse_date(&p.until).is_none()
+        if crate::curated::common::parse_date(&p.from).is_none()
+            || crate::curated::common::parse_date(&p.until).is_none()
         {
             out.push(format!("period {}: `from`/`until` must be dates", p.id));
         }
@@ -729,7 +729,7 @@ pub fn validate(
     }
     for n in &t.next {
         for link in &n.see {
-            let (p, a) = crate::cards::link_target(link);
+            let (p, a) = crate::document::split_link(link);
             if !doc_exists(p, a) {
                 out.push(format!(
                     "next `{}`: `see` link {link} points to no document section",

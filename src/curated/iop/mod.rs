@@ -425,7 +425,7 @@ impl Rules {
         };
         let links = |owner: &str, see: &[String], cards: &[String], out: &mut Vec<String>| {
             for link in see {
-                let (p, a) = crate::cards::link_target(link);
+                let (p, a) = crate::document::split_link(link);
                 if !doc_exists(p, a) {
                     out.push(format!(
                         "{owner}: `see` link {link} points to no document section"

@@ -2,11 +2,16 @@
 //! corpus by the indexer and stored beside the index generation (`curated.json`), so the server
 //! never reads the corpus. A file that does not parse is reported and left out; the rest loads.
 
-use crate::cards::{self, Card};
-use crate::iop::{self, Rules};
-use crate::thresholds::{self, Table};
+pub mod cards;
+pub mod common;
+pub mod iop;
+pub mod thresholds;
+
+use cards::Card;
+use iop::Rules;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use thresholds::Table;
 
 pub const FILE_NAME: &str = "curated.json";
 
