@@ -24,6 +24,11 @@ struct Cli {
     /// Log format on stderr: `text` or `json` (one JSON object per line).
     #[arg(long, global = true, default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
+    /// The Swedish word list the compound splitter uses besides its built-in one: a hunspell
+    /// `.dic` file, or `none`. Default: `VAGVISARE_DICTIONARY`, else Debian's hunspell-sv. An
+    /// index built with one list is rebuilt, not searched, with another.
+    #[arg(long, global = true, value_name = "FILE|none")]
+    words: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -194,6 +199,12 @@ fn init_logging(json: bool) {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    use crate::analysis::compound::{self, WordList};
+    compound::choose(
+        cli.words
+            .as_deref()
+            .map_or_else(WordList::from_environment, WordList::parse),
+    );
     match cli.command {
         Command::Index {
             dirs,
@@ -264,10 +275,10 @@ fn index_options(dirs: &Dirs, limits: &LimitArgs) -> Result<Options> {
     Ok(opts)
 }
 
-/// The stemmed Swedish word list is cached in the index directory, so a process start reads it
-/// instead of stemming 152 000 words (see `analysis::compound`).
+/// The indexer keeps the stemmed Swedish word list in the index directory, so a process start
+/// reads it instead of stemming 152 000 words (see `analysis::compound`).
 fn keep_word_list_in(index: &std::path::Path) {
-    crate::analysis::compound::cache_in(index.join("dictionary.cache"));
+    crate::analysis::compound::read_cache_from(index.join(crate::index::store::DICTIONARY_CACHE));
 }
 
 fn run_index(opts: &Options) -> Result<indexer::IndexReport, IndexError> {
@@ -348,7 +359,7 @@ fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
         match run_index(opts) {
             Ok(_) => {}
             // Another process is writing: serve what is there if anything usable is.
-            Err(IndexError::Store(crate::store::StoreError::Locked(dir)))
+            Err(IndexError::Store(crate::index::store::StoreError::Locked(dir)))
                 if Engine::open(&opts.index).is_ok() =>
             {
                 eprintln!(

@@ -6,7 +6,8 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 use vagvisare::document::RelPath;
-use vagvisare::indexer::{self, schema};
+use vagvisare::index::schema;
+use vagvisare::indexer;
 use vagvisare::ingest::{self, Limits, html};
 
 static PATH: LazyLock<RelPath> = LazyLock::new(|| RelPath::parse("fuzz/a.html").unwrap());

@@ -23,7 +23,8 @@ use std::path::Path;
 use std::sync::{LazyLock, Mutex, Once};
 use std::time::Instant;
 use vagvisare::document::RelPath;
-use vagvisare::indexer::{self, schema};
+use vagvisare::index::schema;
+use vagvisare::indexer;
 use vagvisare::ingest::{self, Limits, pdf};
 
 /// Larger inputs are skipped: the target is about our wrapper, not pdf-extract's throughput.

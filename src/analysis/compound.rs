@@ -5,10 +5,15 @@
 //! is longest. A short list of lexicalised words (*överenskommelse*, *kommunfullmäktige*) is
 //! never split.
 //!
-//! The dictionary is the built-in domain word list (`words.txt`, written for Vägvisare) plus,
-//! when installed, Debian's `hunspell-sv` word list (LGPL-3, read at run time from
-//! `/usr/share/hunspell/sv_SE.dic`, never copied into the project). Installing or removing it
-//! changes how compounds split; run `vagvisare index --rebuild` afterwards.
+//! The dictionary is the built-in domain word list (`words.txt`, written for Vägvisare) plus
+//! the word list a process is given ([`WordList`]: by default Debian's `hunspell-sv`, LGPL-3,
+//! read at run time from `/usr/share/hunspell/sv_SE.dic` and never copied into the project).
+//! The word list is an input like the analyzers: its [`Dictionary::fingerprint`] is part of the
+//! index's version, so an index built with one list is rebuilt, not searched, with another.
+//!
+//! Stemming 150 000 words takes a while, so the indexer keeps the stemmed table in
+//! `index/dictionary.cache` ([`save_cache`], under the writer lock); other processes only read
+//! it ([`read_cache_from`]).
 
 use rustc_hash::FxHashSet;
 use std::collections::HashMap;
@@ -17,7 +22,7 @@ use std::sync::{LazyLock, Mutex, OnceLock, RwLock};
 use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, TokenStream};
 
 const BUILT_IN: &str = include_str!("words.txt");
-/// Where the system word list is looked for (override with `VAGVISARE_DICTIONARY`).
+/// Where the system word list is looked for by default (see [`WordList::from_environment`]).
 pub const SYSTEM_DICTIONARY: &str = "/usr/share/hunspell/sv_SE.dic";
 /// Words shorter than this are never split.
 const MIN_WORD_CHARS: usize = 8;
@@ -42,8 +47,13 @@ const DO_NOT_SPLIT: &[&str] = &[
 pub struct Dictionary {
     stems: FxHashSet<&'static str>,
     words: FxHashSet<&'static str>,
-    /// Which sources were loaded, and how many entries: part of the index version.
+    /// Which sources were loaded, how many entries and a digest of them: part of the index
+    /// version (`index::store::Payload`).
     pub fingerprint: String,
+    /// What the cache file's first line must say for this dictionary.
+    header: String,
+    /// The `word<TAB>stem` table the sets borrow from.
+    table: &'static str,
     cache: Mutex<HashMap<String, Option<Vec<String>>>>,
     /// [`Dictionary::parts_text`]'s answer per word as written: the input of the `parts` field
     /// for each compound (parts joined, each followed by a space), `None` for other words.
@@ -70,20 +80,85 @@ fn stem_with(analyzer: &mut TextAnalyzer, word: &str) -> String {
 
 static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(Dictionary::load);
 
-/// Where the stemmed word list is kept between runs (set by the command line to a file in the
-/// index directory); without it every process stems the whole list again.
+/// The word list used besides the built-in one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WordList {
+    /// Only the built-in domain list.
+    BuiltInOnly,
+    /// A hunspell `.dic` file (a missing file counts as an empty list, and the fingerprint says so).
+    File(PathBuf),
+}
+
+impl WordList {
+    /// `none` for the built-in list only, otherwise a path.
+    pub fn parse(s: &str) -> WordList {
+        match s.trim() {
+            "none" | "" => WordList::BuiltInOnly,
+            path => WordList::File(PathBuf::from(path)),
+        }
+    }
+
+    /// `VAGVISARE_DICTIONARY` if set, else the system's hunspell-sv list.
+    pub fn from_environment() -> WordList {
+        match std::env::var("VAGVISARE_DICTIONARY") {
+            Ok(v) => WordList::parse(&v),
+            Err(_) => WordList::File(PathBuf::from(SYSTEM_DICTIONARY)),
+        }
+    }
+
+    fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            WordList::BuiltInOnly => None,
+            WordList::File(p) => Some(p),
+        }
+    }
+}
+
+static CHOSEN: OnceLock<WordList> = OnceLock::new();
+
+/// Chooses the word list of this process. It must come before the dictionary is first used; a
+/// later, different choice is refused (`false`), since the dictionary is made once.
+pub fn choose(list: WordList) -> bool {
+    CHOSEN.get_or_init(|| list.clone()) == &list
+}
+
+fn chosen() -> &'static WordList {
+    CHOSEN.get_or_init(WordList::from_environment)
+}
+
+/// Where readers look for the indexer's stemmed table (set before first use).
 static CACHE_FILE: OnceLock<PathBuf> = OnceLock::new();
 
-/// Keeps the stemmed word list in `file` between runs. Call before the dictionary is first used.
-pub fn cache_in(file: PathBuf) {
+/// Reads the stemmed table from `file` if it was written for the same sources. Call before the
+/// dictionary is first used; the file is only read, never written, by this call.
+pub fn read_cache_from(file: PathBuf) {
     let _ = CACHE_FILE.set(file);
+}
+
+/// Writes the dictionary's stemmed table to `file` unless it already holds it. Only the indexer
+/// calls this, while it holds the index's writer lock.
+pub fn save_cache(file: &std::path::Path) {
+    let d = dictionary();
+    if read_cache(file, &d.header).is_some() {
+        return;
+    }
+    let out = format!("{}\n{}\n{}", d.header, d.fingerprint, d.table);
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, out).is_ok() && std::fs::rename(&tmp, file).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }
 
 /// The first line of a cache file: what it was built from. A different word list (or version of
 /// this code) makes it stale.
-fn cache_header(system_path: &str) -> String {
-    let system = std::fs::metadata(system_path)
-        .ok()
+fn cache_header(list: &WordList) -> String {
+    let path = list
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "none".into());
+    let system = list
+        .path()
+        .and_then(|p| std::fs::metadata(p).ok())
         .map(|m| {
             let mtime = m
                 .modified()
@@ -94,7 +169,7 @@ fn cache_header(system_path: &str) -> String {
         })
         .unwrap_or_default();
     format!(
-        "vagvisare-dictionary 1 {} {system_path} {system}",
+        "vagvisare-dictionary 2 {} {path} {system}",
         blake3::hash(BUILT_IN.as_bytes()).to_hex()
     )
 }
@@ -110,9 +185,10 @@ pub fn dictionary() -> &'static Dictionary {
     &DICTIONARY
 }
 
-/// The built-in list plus the system word list at `path`, with a fingerprint of both.
-fn sources(path: &str) -> (Vec<String>, String) {
-    let system = std::fs::read_to_string(path).ok();
+/// The built-in list plus the chosen word list, with a fingerprint of both: how many entries
+/// each gave and a digest of them, so any change to either list changes it.
+fn sources(list: &WordList) -> (Vec<String>, String) {
+    let system = list.path().and_then(|p| std::fs::read_to_string(p).ok());
     let mut entries: Vec<String> = BUILT_IN
         .lines()
         .map(str::trim)
@@ -133,7 +209,20 @@ fn sources(path: &str) -> (Vec<String>, String) {
             }
         }
     }
-    (entries, format!("builtin:{built_in};system:{system_count}"))
+    let digest = |words: &[String]| {
+        let mut h = blake3::Hasher::new();
+        for w in words {
+            h.update(w.as_bytes());
+            h.update(b"\n");
+        }
+        h.finalize().to_hex()[..16].to_string()
+    };
+    let fingerprint = format!(
+        "builtin:{built_in}:{};system:{system_count}:{}",
+        digest(&entries[..built_in]),
+        digest(&entries[built_in..])
+    );
+    (entries, fingerprint)
 }
 
 /// The stem of every word, in order, computed on all cores (152 000 words take about 50 ms of
@@ -188,52 +277,32 @@ fn table(words: &[String], stems: &[String]) -> String {
     out
 }
 
-/// Writes every word with its stem, atomically (a reader never sees half a file). A read-only
-/// index directory just means no cache.
-fn write_cache(
-    file: &std::path::Path,
-    header: &str,
-    fingerprint: &str,
-    words: &[String],
-    stems: &[String],
-) {
-    let out = format!("{header}\n{fingerprint}\n{}", table(words, stems));
-    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, out).is_ok() && std::fs::rename(&tmp, file).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-}
-
 impl Dictionary {
     fn load() -> Dictionary {
-        let path =
-            std::env::var("VAGVISARE_DICTIONARY").unwrap_or_else(|_| SYSTEM_DICTIONARY.to_string());
-        let header = cache_header(&path);
+        let list = chosen();
+        let header = cache_header(list);
         let cached = CACHE_FILE.get().and_then(|f| read_cache(f, &header));
         let (table_text, fingerprint) = match cached {
             Some(c) => c,
             None => {
-                let (words, fingerprint) = sources(&path);
+                let (words, fingerprint) = sources(list);
                 let stems = stem_all(&words);
-                if let Some(file) = CACHE_FILE.get() {
-                    write_cache(file, &header, &fingerprint, &words, &stems);
-                }
                 (table(&words, &stems), fingerprint)
             }
         };
-        Dictionary::from_table(table_text, fingerprint)
+        Dictionary::from_table(table_text, fingerprint, header)
     }
 
     /// A dictionary of exactly these words (lower-case).
     pub fn from_words(words: Vec<String>, fingerprint: String) -> Dictionary {
         let stems = stem_all(&words);
-        Dictionary::from_table(table(&words, &stems), fingerprint)
+        Dictionary::from_table(table(&words, &stems), fingerprint, String::new())
     }
 
     /// A dictionary over `word<TAB>stem` lines. The text is kept for the life of the process
     /// (a dictionary is made once) and the sets borrow from it: no string per word, which made
     /// loading 136 000 words take twice as long.
-    fn from_table(text: String, fingerprint: String) -> Dictionary {
+    fn from_table(text: String, fingerprint: String, header: String) -> Dictionary {
         let text: &'static str = Box::leak(text.into_boxed_str());
         let n = text.len() / 16;
         let mut words = FxHashSet::default();
@@ -248,6 +317,8 @@ impl Dictionary {
             stems,
             words,
             fingerprint,
+            header,
+            table: text,
             cache: Mutex::new(HashMap::new()),
             parts_memo: RwLock::new(Default::default()),
         }
@@ -411,7 +482,11 @@ mod tests {
             .collect();
         let stems = stem_all(&words);
         assert_eq!(stems.len(), 3);
-        write_cache(&file, "header A", "builtin:3;system:0", &words, &stems);
+        std::fs::write(
+            &file,
+            format!("header A\nbuiltin:3;system:0\n{}", table(&words, &stems)),
+        )
+        .unwrap();
         let (text, fingerprint) = read_cache(&file, "header A").expect("cache read back");
         assert_eq!(text, table(&words, &stems));
         assert_eq!(fingerprint, "builtin:3;system:0");
@@ -419,7 +494,7 @@ mod tests {
             read_cache(&file, "header B").is_none(),
             "other sources, other header"
         );
-        let d = Dictionary::from_table(text, fingerprint);
+        let d = Dictionary::from_table(text, fingerprint, "header A".into());
         assert!(d.contains("kommunerna") && d.contains("kommun"));
     }
 

@@ -91,9 +91,9 @@ impl Curated {
             .unwrap_or_default()
     }
 
-    pub fn store(&self, gen_dir: &Path) -> Result<(), crate::store::StoreError> {
+    pub fn store(&self, gen_dir: &Path) -> Result<(), crate::index::store::StoreError> {
         let bytes = serde_json::to_vec(self).expect("curated data serialises");
-        crate::store::write_atomic(&gen_dir.join(FILE_NAME), &bytes)
+        crate::index::store::write_atomic(&gen_dir.join(FILE_NAME), &bytes)
     }
 
     pub fn card(&self, id: &str) -> Option<&Card> {

@@ -35,15 +35,15 @@ impl Manifest {
     }
 
     /// Writes the manifest and, beside it, the digest of its files' stamps ([`STAMPS_FILE`]).
-    pub fn save(&self, gen_dir: &Path) -> Result<(), crate::store::StoreError> {
+    pub fn save(&self, gen_dir: &Path) -> Result<(), crate::index::store::StoreError> {
         let bytes = serde_json::to_vec(self).expect("manifest serialises");
-        crate::store::write_atomic(&gen_dir.join(FILE_NAME), &bytes)?;
+        crate::index::store::write_atomic(&gen_dir.join(FILE_NAME), &bytes)?;
         let digest = stamps_digest(
             self.files
                 .iter()
                 .map(|(rel, e)| (rel.as_str(), (e.size, e.mtime_ns))),
         );
-        crate::store::write_atomic(&gen_dir.join(STAMPS_FILE), digest.as_bytes())
+        crate::index::store::write_atomic(&gen_dir.join(STAMPS_FILE), digest.as_bytes())
     }
 }
 

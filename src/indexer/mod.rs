@@ -8,17 +8,16 @@
 //! that build has committed. Killing a run at any moment leaves the last commit usable.
 
 pub mod manifest;
-pub mod schema;
 
 use crate::analysis::legal;
 use crate::curated::Curated;
 use crate::curated::cards::Card;
 use crate::document::{Document, Kind, RelPath};
+use crate::index::schema::{self, Fields};
+use crate::index::store::{self, StoreError};
 use crate::ingest::worker::{Worker, WorkerSpec};
 use crate::ingest::{self, IngestError, Limits, SourceFile};
-use crate::store::{self, StoreError};
 use manifest::{Entry, Manifest};
-use schema::Fields;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -177,6 +176,8 @@ pub fn run(
         return Err(IndexError::NoCorpus(opts.corpus.clone()));
     }
     let _lock = store::lock_writer(&opts.index)?;
+    // The stemmed word list for the readers that come after (they only read it).
+    crate::analysis::compound::save_cache(&opts.index.join(store::DICTIONARY_CACHE));
     // Decide between updating the live generation and building a new one.
     let live = if opts.force_rebuild {
         None

@@ -17,8 +17,8 @@ mod table;
 
 use crate::analysis::lexicon::Lexicon;
 use crate::curated::Curated;
-use crate::indexer::schema::Fields;
-use crate::store::{self, StoreError};
+use crate::index::schema::Fields;
+use crate::index::store::{self, StoreError};
 use crate::wire::{CardRef, Hit, SearchResponse};
 use cards::Vocabulary;
 use std::collections::HashMap;

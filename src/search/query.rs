@@ -14,7 +14,7 @@
 //! provision a section is: ×8, sections citing it: ×1.5).
 
 use crate::analysis::{self, compound, legal, lexicon::Lexicon};
-use crate::indexer::schema::Fields;
+use crate::index::schema::Fields;
 use std::collections::HashMap;
 use tantivy::Term;
 use tantivy::query::{

@@ -10,7 +10,7 @@
 //! a tree lookup, which was a fifth of the server's CPU under load.
 
 use crate::analysis::{self, Analyzer};
-use crate::indexer::schema::Fields;
+use crate::index::schema::Fields;
 use rustc_hash::FxHashMap as FastMap;
 use std::ops::Range;
 use tantivy::query::Query;
@@ -252,7 +252,7 @@ mod tests {
     fn windows_are_the_ones_tantivy_picks() {
         use tantivy::query::{BooleanQuery, Occur, TermQuery};
         use tantivy::schema::IndexRecordOption;
-        let (schema, f) = crate::indexer::schema::build();
+        let (schema, f) = crate::index::schema::build();
         let index = tantivy::Index::create_in_ram(schema);
         analysis::register(&index);
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");

@@ -4,7 +4,7 @@
 //! frequent term within edit distance 1 (2 for words of 8 letters or more) is taken. A word the
 //! index knows is never corrected, nor is a Swedish or English stop word.
 
-use crate::indexer::schema::Fields;
+use crate::index::schema::Fields;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::{Searcher, Term};
 

@@ -63,7 +63,7 @@ impl AppState {
     /// Opens the live generation again if `CURRENT` points elsewhere than the engine in use.
     /// Returns true when it swapped. A generation that fails to open leaves the old one serving.
     pub fn refresh(&self) -> bool {
-        let current = crate::store::current_generation(&self.index_dir);
+        let current = crate::index::store::current_generation(&self.index_dir);
         let engine = self.engine.load();
         let same_generation = current.as_deref() == Some(engine.generation.as_str());
         if current.is_none() || (same_generation && !engine.stamp_changed(&self.index_dir)) {

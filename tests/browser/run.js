@@ -18,7 +18,7 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 function startServer() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vagvisare-browser-'));
   const child = spawn(bin, ['serve', '--corpus', path.join(repo, 'corpus'), '--index', path.join(tmp, 'index'), '--addr', '127.0.0.1:0'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { VAGVISARE_DICTIONARY: '/usr/share/hunspell/sv_SE.dic', ...process.env, RUST_LOG: 'warn' } });
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('server did not start: ' + buf)), 120000);

@@ -211,6 +211,58 @@ fn outdated_index_is_rebuilt_by_itself() {
     assert!(sb.search_json("överprövning")["total"].as_u64().unwrap() > 0);
 }
 
+/// The word list is part of the index's version: an index built with the built-in list alone
+/// is not searched with hunspell's list (it would split compounds differently), and the next
+/// `index` run rebuilds it.
+#[test]
+fn a_different_word_list_means_a_rebuild() {
+    let sb = Sandbox::new();
+    let o = sb.index_with(&["--words", "none"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let generation = std::fs::read_to_string(sb.index().join("CURRENT")).unwrap();
+    // Searched with the pinned (hunspell) list: refused, with what to do.
+    let o = run(&["search", "--index", s(&sb.index()), "överprövning"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("another word list"), "{}", stderr(&o));
+    // Searched with the list it was built with: fine.
+    let o = run(&[
+        "--words",
+        "none",
+        "search",
+        "--index",
+        s(&sb.index()),
+        "överprövning",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Indexed with the pinned list: a new generation, every file added again.
+    let o = sb.index_run();
+    assert!(stderr(&o).contains("6 added"), "{}", stderr(&o));
+    let new_generation = std::fs::read_to_string(sb.index().join("CURRENT")).unwrap();
+    assert_ne!(generation, new_generation);
+    assert!(sb.search_json("överprövning")["total"].as_u64().unwrap() > 0);
+    // Only the indexer wrote the stemmed word list; searching wrote nothing into the index.
+    let listing = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(&sb.index());
+    assert!(
+        before.contains(&"dictionary.cache".to_string()),
+        "{before:?}"
+    );
+    let cache = std::fs::read(sb.index().join("dictionary.cache")).unwrap();
+    sb.search_json("upphandlingsdokument");
+    assert_eq!(listing(&sb.index()), before);
+    assert_eq!(
+        std::fs::read(sb.index().join("dictionary.cache")).unwrap(),
+        cache
+    );
+}
+
 #[test]
 fn locked_index_is_a_clear_error() {
     let sb = Sandbox::new();

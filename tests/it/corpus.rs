@@ -115,6 +115,7 @@ fn shipped_engine() -> (tempfile::TempDir, vagvisare::search::Engine) {
     let corpus = crate::repo().join("corpus");
     let mut opts = vagvisare::indexer::Options::new(&corpus, dir.path().join("i")).unwrap();
     opts.worker_exe = crate::bin().into();
+    crate::pin_word_list();
     vagvisare::indexer::run(&opts, |_| {}).unwrap();
     let engine = vagvisare::search::Engine::open(&dir.path().join("i")).unwrap();
     (dir, engine)

@@ -32,10 +32,32 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The Swedish word list every test uses, so that no result depends on what the host has
+/// installed: Debian's hunspell-sv, which `.ci/run` installs. Chosen once for this process (the
+/// in-process engines) and passed to every spawned `vagvisare`.
+pub fn pin_word_list() -> &'static str {
+    const PINNED: &str = "/usr/share/hunspell/sv_SE.dic";
+    static CHECKED: std::sync::Once = std::sync::Once::new();
+    CHECKED.call_once(|| {
+        assert!(
+            Path::new(PINNED).is_file(),
+            "the tests pin the word list {PINNED} (Debian's hunspell-sv); install it with `apt-get install hunspell-sv`, as .ci/run does"
+        );
+        assert!(
+            vagvisare::analysis::compound::choose(vagvisare::analysis::compound::WordList::File(
+                PINNED.into()
+            )),
+            "the word list was chosen before it was pinned"
+        );
+    });
+    PINNED
+}
+
 /// Runs the binary with `args` and returns its output.
 pub fn run(args: &[&str]) -> Output {
     Command::new(bin())
         .args(args)
+        .env("VAGVISARE_DICTIONARY", pin_word_list())
         .env("RUST_LOG", "warn")
         .output()
         .expect("run vagvisare")
@@ -58,6 +80,7 @@ pub struct Sandbox {
 #[allow(clippy::new_without_default)]
 impl Sandbox {
     pub fn new() -> Sandbox {
+        pin_word_list();
         let dir = tempfile::tempdir().expect("tempdir");
         copy_dir(
             &repo().join("tests/fixtures/corpus"),
@@ -169,6 +192,7 @@ pub fn shipped_engine() -> &'static vagvisare::search::Engine {
         std::sync::OnceLock::new();
     &ENGINE
         .get_or_init(|| {
+            pin_word_list();
             let dir = tempfile::tempdir().unwrap();
             let mut opts =
                 vagvisare::indexer::Options::new(repo().join("corpus"), dir.path().join("i"))

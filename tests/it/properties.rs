@@ -15,6 +15,7 @@ proptest! {
             let _ = analysis::tokens(a, &text);
         }
         let _ = legal::references(&text);
+        crate::pin_word_list();
         let _ = compound::dictionary().parts_text(&text);
         let words: Vec<String> = analysis::tokens(analysis::Analyzer::Exact, &text).into_iter().map(|(_, w)| w).collect();
         let _ = Lexicon::with(None).spans(&words);
@@ -25,6 +26,7 @@ proptest! {
 
     #[test]
     fn swedish_like_text(text in "[a-zåäöé ,.:§0-9]{0,200}") {
+        crate::pin_word_list();
         let _ = legal::references(&text);
         for w in text.split_whitespace() {
             let _ = compound::dictionary().split(w);

@@ -168,6 +168,7 @@ fn relevance_by_kind() {
     copy_tree(&statutes, &corpus.join("lagar"));
     let mut opts = vagvisare::indexer::Options::new(&corpus, dir.path().join("i")).unwrap();
     opts.worker_exe = crate::bin().into();
+    crate::pin_word_list();
     vagvisare::indexer::run(&opts, |_| {}).unwrap();
     let engine = vagvisare::search::Engine::open(&dir.path().join("i")).unwrap();
     let plain = Plain::build(&corpus);

@@ -17,6 +17,7 @@ pub struct Server {
 impl Server {
     pub fn start(corpus: &std::path::Path, index: &std::path::Path, extra: &[&str]) -> Server {
         let mut child = Command::new(bin())
+            .env("VAGVISARE_DICTIONARY", crate::pin_word_list())
             .args([
                 "serve",
                 "--corpus",
@@ -337,6 +338,7 @@ fn index_survives_sigkill() {
             );
         }
         let mut cmd = Command::new(bin());
+        cmd.env("VAGVISARE_DICTIONARY", crate::pin_word_list());
         cmd.args([
             "index",
             "--corpus",
@@ -440,7 +442,7 @@ fn facet_counts_equal_tantivys() {
         let settings = searcher.index().settings().clone();
         assert_eq!(
             settings.docstore_blocksize,
-            vagvisare::indexer::schema::settings().docstore_blocksize
+            vagvisare::index::schema::settings().docstore_blocksize
         );
         let f = &engine.fields;
         let path_of = |addr: tantivy::DocAddress| -> String {
@@ -552,7 +554,7 @@ fn staleness_check_sees_every_kind_of_change() {
 fn searches_read_the_document_store_without_mapping_it() {
     use tantivy::TantivyDocument;
     use tantivy::schema::document::Document;
-    use vagvisare::store::{Access, open_current};
+    use vagvisare::index::store::{Access, open_current};
     let sandbox = Sandbox::new();
     sandbox.index_run();
     let engine = vagvisare::search::Engine::open(&sandbox.index()).unwrap();

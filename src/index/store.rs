@@ -7,6 +7,7 @@
 //! index/gen-000007/        a tantivy index plus manifest.json (the files it was built from),
 //!                          curated.json (cards, IOP rules, thresholds) and cards/ (the
 //!                          answer cards' own small tantivy index, same schema)
+//! index/dictionary.cache   the compound splitter's stemmed word list, written by the indexer
 //! index/.writer.lock       held (flock) by the one process writing
 //! ```
 //!
@@ -18,7 +19,7 @@
 //! are memory-mapped, and the document store is read with `pread`, one block per request.
 
 use crate::analysis;
-use crate::indexer::schema::{self, Fields, SCHEMA_VERSION};
+use crate::index::schema::{self, Fields, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Write;
@@ -36,7 +37,7 @@ pub enum StoreError {
     #[error("the index at {path} cannot be opened: {reason}; rebuild it with `vagvisare index`")]
     Broken { path: PathBuf, reason: String },
     #[error(
-        "the index at {0} was built by another version of vagvisare; rebuild it with `vagvisare index`"
+        "the index at {0} was built by another version of vagvisare or with another word list; rebuild it with `vagvisare index`"
     )]
     Outdated(PathBuf),
     #[error(
@@ -60,6 +61,9 @@ fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
 pub struct Payload {
     pub schema: u32,
     pub analyzer: u32,
+    /// The compound splitter's word list ([`analysis::compound::Dictionary::fingerprint`]): a
+    /// different list splits words differently, so it asks for a rebuild like a new analyzer.
+    pub words: String,
 }
 
 impl Payload {
@@ -67,6 +71,7 @@ impl Payload {
         Payload {
             schema: SCHEMA_VERSION,
             analyzer: analysis::ANALYZER_VERSION,
+            words: analysis::compound::dictionary().fingerprint.clone(),
         }
     }
 }
@@ -140,6 +145,9 @@ pub fn open_generation(
         generation: generation.to_string(),
     })
 }
+
+/// The compound splitter's stemmed word list, beside the generations (written by the indexer).
+pub const DICTIONARY_CACHE: &str = "dictionary.cache";
 
 /// Folder of the cards' index inside a generation.
 pub const CARDS_DIR: &str = "cards";
