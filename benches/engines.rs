@@ -121,9 +121,12 @@ fn time_queries(queries: &[String], mut run: impl FnMut(&str) -> usize) -> (Vec<
 }
 
 /// The sections stored in Vägvisare's index (cards left out: they are curated, not corpus text).
-fn sections(engine: &Engine) -> Vec<Section> {
-    let f = &engine.fields;
-    let searcher = engine.reader.searcher();
+fn sections(index_dir: &std::path::Path) -> Vec<Section> {
+    let opened =
+        vagvisare::index::store::open_current(index_dir, vagvisare::index::store::Access::Search)
+            .expect("open the index");
+    let f = &opened.fields;
+    let searcher = opened.index.reader().expect("reader").searcher();
     let mut out = Vec::new();
     for segment in searcher.segment_readers() {
         let store = segment.get_store_reader(64).expect("doc store");
@@ -182,7 +185,7 @@ fn main() {
 
     // 2. The extracted text, for the peers.
     let started = Instant::now();
-    let sections = sections(&engine);
+    let sections = sections(&args.index);
     let text_bytes: usize = sections
         .iter()
         .map(|s| s.title.len() + s.heading.len() + s.body.len())

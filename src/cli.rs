@@ -300,7 +300,7 @@ fn search(index: &std::path::Path, limit: usize, json: bool, query: &str) -> Res
     let res = engine.search(&SearchRequest::new(query, limit));
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer(&mut out, &res)?;
+        serde_json::to_writer(&mut out, &crate::wire::SearchResponse::from(&res))?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -324,21 +324,9 @@ fn search(index: &std::path::Path, limit: usize, json: bool, query: &str) -> Res
             format!("#{}", h.anchor)
         };
         writeln!(out, "    {}{anchor}  (poäng {:.2})", h.path, h.score)?;
-        writeln!(out, "    {}\n", plain_snippet(&h.snippet))?;
+        writeln!(out, "    {}\n", h.snippet.to_plain("«", "»"))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A snippet for a terminal: marks become «»; entities decoded.
-fn plain_snippet(s: &str) -> String {
-    s.replace("<mark>", "«")
-        .replace("</mark>", "»")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
 }
 
 fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {

@@ -12,6 +12,8 @@ pub mod document;
 pub mod index;
 pub mod indexer;
 pub mod ingest;
+pub mod markup;
 pub mod search;
 pub mod server;
+pub mod urls;
 pub mod wire;

@@ -61,3 +61,41 @@ pub struct CardRef {
 pub struct ApiError {
     pub error: String,
 }
+
+impl From<&crate::search::SearchResults> for SearchResponse {
+    /// The contract's shape of a search: snippets as escaped HTML with `<mark>`, card addresses.
+    fn from(r: &crate::search::SearchResults) -> SearchResponse {
+        SearchResponse {
+            query: r.query.clone(),
+            total: r.total,
+            took_ms: r.took_ms,
+            hits: r
+                .hits
+                .iter()
+                .map(|h| Hit {
+                    path: h.path.clone(),
+                    title: h.title.clone(),
+                    section: h.section.clone(),
+                    score: h.score,
+                    snippet: h.snippet.to_html(),
+                    anchor: h.anchor.clone(),
+                    kind: h.kind.clone(),
+                    lang: h.lang.clone(),
+                })
+                .collect(),
+            cards: r
+                .cards
+                .iter()
+                .map(|c| CardRef {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    answer: c.answer.clone(),
+                    legal_basis: c.legal_basis.clone(),
+                    url: crate::urls::card(&c.id),
+                })
+                .collect(),
+            suggestion: r.suggestion.clone(),
+            facets: r.facets.clone(),
+        }
+    }
+}

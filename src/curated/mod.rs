@@ -4,10 +4,12 @@
 
 pub mod cards;
 pub mod common;
+pub mod comparison;
 pub mod iop;
 pub mod thresholds;
 
 use cards::Card;
+use comparison::Comparison;
 use iop::Rules;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -23,6 +25,9 @@ pub struct Curated {
     /// The corpus's additions to the search lexicon (`synonymer.toml`).
     #[serde(default)]
     pub synonyms: Option<crate::analysis::lexicon::LexiconFile>,
+    /// The comparison of grant, IOP, LOV and procurement (`jamforelse.toml`).
+    #[serde(default)]
+    pub comparison: Option<Comparison>,
 }
 
 impl Curated {
@@ -42,36 +47,29 @@ impl Curated {
                 }
             }
         };
-        let iop_text = read(iop::FILE);
-        let thresholds_text = read(thresholds::FILE);
-        let synonyms_text = read(crate::analysis::lexicon::FILE);
-        let iop = iop_text.and_then(|t| match Rules::parse(&t) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                problems.push((iop::FILE.to_string(), e));
-                None
-            }
-        });
-        let thresholds = thresholds_text.and_then(|t| match Table::parse(&t) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                problems.push((thresholds::FILE.to_string(), e));
-                None
-            }
-        });
-        let synonyms = synonyms_text.and_then(|t| match toml::from_str(&t) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                problems.push((crate::analysis::lexicon::FILE.to_string(), e.to_string()));
-                None
-            }
-        });
+        let texts = [
+            iop::FILE,
+            thresholds::FILE,
+            crate::analysis::lexicon::FILE,
+            comparison::FILE,
+        ]
+        .map(|f| read(f).map(|t| (f, t)));
+        let [iop_text, thresholds_text, synonyms_text, comparison_text] = texts;
+        let iop = parsed(iop_text, Rules::parse, &mut problems);
+        let thresholds = parsed(thresholds_text, Table::parse, &mut problems);
+        let synonyms = parsed(
+            synonyms_text,
+            |t| toml::from_str(t).map_err(|e| e.to_string()),
+            &mut problems,
+        );
+        let comparison = parsed(comparison_text, Comparison::parse, &mut problems);
         (
             Curated {
                 cards,
                 iop,
                 thresholds,
                 synonyms,
+                comparison,
             },
             problems,
         )
@@ -99,4 +97,16 @@ impl Curated {
     pub fn card(&self, id: &str) -> Option<&Card> {
         self.cards.iter().find(|c| c.id == id)
     }
+}
+
+/// A curated file's text parsed; a failure is recorded against the file and the data left out.
+fn parsed<T>(
+    text: Option<(&str, String)>,
+    parse: impl Fn(&str) -> Result<T, String>,
+    problems: &mut Vec<(String, String)>,
+) -> Option<T> {
+    let (file, text) = text?;
+    parse(&text)
+        .map_err(|e| problems.push((file.to_string(), e)))
+        .ok()
 }

@@ -101,6 +101,16 @@ pub enum Access {
     Search,
 }
 
+/// When the generation's last commit was written, in seconds since 1970 (tantivy rewrites
+/// `meta.json` on every commit).
+pub fn last_commit(index_dir: &Path, generation: &str) -> Option<u64> {
+    std::fs::metadata(index_dir.join(generation).join("meta.json"))
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
+}
+
 /// Opens the live generation, checking that it was built by this version.
 pub fn open_current(index_dir: &Path, access: Access) -> Result<Opened, StoreError> {
     let generation = current_generation(index_dir)

@@ -11,6 +11,7 @@
 
 mod cards;
 mod query;
+pub mod read;
 mod snippet;
 pub mod spelling;
 mod table;
@@ -19,15 +20,16 @@ use crate::analysis::lexicon::Lexicon;
 use crate::curated::Curated;
 use crate::index::schema::Fields;
 use crate::index::store::{self, StoreError};
-use crate::wire::{CardRef, Hit, SearchResponse};
+use crate::markup::Marked;
+use crate::wire::FacetCount;
 use cards::Vocabulary;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Instant;
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 /// Longest query considered, in characters; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 512;
@@ -36,16 +38,16 @@ pub const MAX_QUERY_WORDS: usize = 32;
 /// Largest page of hits.
 pub const MAX_LIMIT: usize = 100;
 
-/// An open index ready to answer queries; cheap to share between threads.
+/// An open index generation ready to answer queries and page reads (`read.rs`); cheap to share
+/// between threads. Its parts are private: callers get plain structs back.
 pub struct Engine {
-    pub index: Index,
-    pub reader: IndexReader,
-    pub fields: Fields,
-    pub generation: String,
+    reader: IndexReader,
+    fields: Fields,
+    generation: String,
     /// Cards, IOP rules and thresholds stored with this generation.
-    pub curated: Curated,
+    curated: Curated,
     /// Modification time of the stored curated data, to notice an update.
-    pub curated_stamp: Option<std::time::SystemTime>,
+    curated_stamp: Option<std::time::SystemTime>,
     card_vocabulary: HashMap<String, Vocabulary>,
     card_full_vocabulary: HashMap<String, Vocabulary>,
     lexicon: Lexicon,
@@ -53,6 +55,51 @@ pub struct Engine {
     tables: table::Tables,
     /// The answer cards' own index (the curated data's generation; it changes with the stamp).
     card_reader: Option<IndexReader>,
+}
+
+/// One section that matched a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Corpus-relative path with forward slashes.
+    pub path: String,
+    pub title: String,
+    /// Heading trail of the section, if it has one.
+    pub section: Option<String>,
+    pub score: f32,
+    /// The part of the section around the query's words, with the matches marked.
+    pub snippet: Marked,
+    /// The section's anchor in its document (empty for a document's lead).
+    pub anchor: String,
+    /// markdown, html, pdf or text.
+    pub kind: String,
+    /// sv or en.
+    pub lang: String,
+}
+
+/// An answer card that answers the query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardHit {
+    pub id: String,
+    pub title: String,
+    /// The short answer (plain text).
+    pub answer: String,
+    pub legal_basis: Vec<String>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchResults {
+    /// The query as given.
+    pub query: String,
+    /// Number of matching sections.
+    pub total: u64,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    pub cards: Vec<CardHit>,
+    /// The query with unknown words corrected, when the search used it ("Menade du …?").
+    pub suggestion: Option<String>,
+    /// Matching sections per filter value, most first.
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
 }
 
 #[derive(Debug, Clone)]
@@ -129,7 +176,6 @@ impl Engine {
             })
             .collect();
         Ok(Engine {
-            index: opened.index,
             reader,
             fields: opened.fields,
             generation: opened.generation,
@@ -280,17 +326,27 @@ impl Engine {
         self.reader.searcher().num_docs()
     }
 
+    /// The generation this engine reads (`gen-000007`).
+    pub fn generation(&self) -> &str {
+        &self.generation
+    }
+
+    /// Which commit of the generation the reader sees now (it moves when the indexer commits).
+    pub fn commit_seen(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
+    /// The cards, IOP rules, thresholds and synonyms stored with this generation.
+    pub fn curated(&self) -> &Curated {
+        &self.curated
+    }
+
     /// Runs a query. Never fails: an unusable query gives zero hits.
-    pub fn search(&self, req: &SearchRequest) -> SearchResponse {
+    pub fn search(&self, req: &SearchRequest) -> SearchResults {
         let started = Instant::now();
-        let mut response = SearchResponse {
+        let mut response = SearchResults {
             query: req.query.clone(),
-            total: 0,
-            took_ms: 0.0,
-            hits: Vec::new(),
-            cards: Vec::new(),
-            suggestion: None,
-            facets: Default::default(),
+            ..SearchResults::default()
         };
         let corrected = self.correct(&req.query);
         let effective = corrected.clone().unwrap_or_else(|| req.query.clone());
@@ -350,7 +406,7 @@ impl Engine {
                                 .facets
                                 .entry(kind)
                                 .or_default()
-                                .push(crate::wire::FacetCount { value, count });
+                                .push(FacetCount { value, count });
                         }
                     }
                     for values in response.facets.values_mut() {
@@ -391,12 +447,11 @@ impl Engine {
         if req.offset == 0 {
             response.cards = cards
                 .into_iter()
-                .map(|c| CardRef {
+                .map(|c| CardHit {
                     id: c.id.clone(),
                     title: c.title.clone(),
                     answer: c.answer.trim().to_string(),
                     legal_basis: c.legal_basis.clone(),
-                    url: format!("/kort/{}", c.id),
                 })
                 .collect();
         }
@@ -487,11 +542,6 @@ fn content_words(q: &str) -> usize {
         .into_iter()
         .filter(|(p, _)| sv.contains(p))
         .count()
-}
-
-/// HTML-escapes text (for pages that build HTML around marked words).
-pub fn escape_html(s: &str) -> String {
-    snippet::escape(s)
 }
 
 /// Most sections of one document among the leading hits.

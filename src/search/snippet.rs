@@ -1,6 +1,7 @@
-//! Highlighted snippets: a window of the section text around the query's words, HTML-escaped,
-//! with `<mark>` around the matches and "…" where text was cut. Cuts always fall on character
-//! boundaries (windows start and end at word boundaries the analyzer found in the text).
+//! Snippets: a window of the section text around the query's words, as [`Marked`] text (the
+//! matches' ranges marked, "…" where text was cut, white space folded); the front ends mark the
+//! ranges their own way. Cuts always fall on character boundaries (windows start and end at word
+//! boundaries the analyzer found in the text).
 //!
 //! The window is chosen as tantivy's `SnippetGenerator` chooses it: the text is cut into
 //! consecutive windows of at most [`SNIPPET_CHARS`] bytes, starting at a word; a matched word
@@ -11,6 +12,7 @@
 
 use crate::analysis::{self, Analyzer};
 use crate::index::schema::Fields;
+use crate::markup::{Marked, MarkedBuilder};
 use rustc_hash::FxHashMap as FastMap;
 use std::ops::Range;
 use tantivy::query::Query;
@@ -56,14 +58,14 @@ impl Snippets {
     }
 
     /// The snippet for a section's text; the section's opening words when nothing matched there.
-    pub fn make(&self, body: &str, english: bool) -> String {
+    pub fn make(&self, body: &str, english: bool) -> Marked {
         let (weights, analyzer) = if english {
             (&self.en, Analyzer::En)
         } else {
             (&self.sv, Analyzer::Sv)
         };
         match best_window(body, weights, analyzer) {
-            Some(window) => window.html(body),
+            Some(window) => window.marked(body),
             None => lead(body),
         }
     }
@@ -96,30 +98,27 @@ impl Window {
         }
     }
 
-    /// The window as HTML: escaped, matches marked, "…" where the text goes on.
-    fn html(&self, body: &str) -> String {
-        let mut html = String::new();
+    /// The window as marked text: matches marked, "…" where the text goes on.
+    fn marked(&self, body: &str) -> Marked {
+        let mut b = MarkedBuilder::default();
         if self.start > 0 {
-            html.push_str("… ");
+            b.text("… ");
         }
-        let mut fragment = String::new();
         let mut at = self.start;
         for mark in &self.marks {
-            fragment.push_str(&escape(&body[at..mark.start]));
-            fragment.push_str("<mark>");
-            fragment.push_str(&escape(&body[mark.clone()]));
-            fragment.push_str("</mark>");
+            b.text(&body[at..mark.start]);
+            b.mark(&body[mark.clone()]);
             at = mark.end;
         }
-        fragment.push_str(&escape(&body[at..self.stop]));
-        html.push_str(fragment.trim());
+        b.text(&body[at..self.stop]);
         let rest = body[self.stop..].trim();
         if rest.chars().all(|c| c.is_ascii_punctuation()) {
-            html.push_str(&escape(rest));
+            b.trim_end();
+            b.text(rest);
         } else {
-            html.push_str(" …");
+            b.text(" …");
         }
-        flatten(&html)
+        b.finish()
     }
 }
 
@@ -149,38 +148,20 @@ fn best_window(body: &str, weights: &Weights, analyzer: Analyzer) -> Option<Wind
     (best.score > 0.0).then_some(best)
 }
 
-/// The first words of a text, escaped, cut on a character boundary.
-pub fn lead(body: &str) -> String {
-    let mut out: String = body.chars().take(SNIPPET_CHARS).collect();
+/// The first words of a text, cut on a character boundary.
+pub fn lead(body: &str) -> Marked {
+    let out: String = body.chars().take(SNIPPET_CHARS).collect();
     let cut = out.len() < body.len();
-    if cut && let Some(i) = out.rfind(' ') {
-        out.truncate(i);
-    }
-    let mut html = escape(&out);
+    let kept = match out.rfind(' ') {
+        Some(i) if cut => &out[..i],
+        _ => &out[..],
+    };
+    let mut b = MarkedBuilder::default();
+    b.text(kept);
     if cut {
-        html.push_str(" …");
+        b.text(" …");
     }
-    flatten(&html)
-}
-
-/// Line breaks in a snippet become spaces.
-fn flatten(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    b.finish()
 }
 
 #[cfg(test)]
@@ -216,7 +197,7 @@ mod tests {
                 sv: weights(words),
                 en: Weights::default(),
             };
-            assert_eq!(snippets.make(text, false), *expected, "{text}");
+            assert_eq!(snippets.make(text, false).to_html(), *expected, "{text}");
         }
     }
 
@@ -227,7 +208,7 @@ mod tests {
         let w = weights(&[("upphandling", 0.5), ("avtal", 0.25)]);
         // Both words together beat either alone.
         let best = best_window(&text, &w, Analyzer::Sv).expect("a match");
-        let html = best.html(&text);
+        let html = best.marked(&text).to_html();
         assert!(html.starts_with("… "), "{html}");
         assert!(
             html.contains("<mark>upphandling</mark> och <mark>avtal</mark>"),
@@ -321,7 +302,7 @@ mod tests {
     #[test]
     fn lead_is_escaped_and_cut_on_chars() {
         let body = "<b>å</b> ".repeat(100);
-        let l = lead(&body);
+        let l = lead(&body).to_html();
         assert!(l.starts_with("&lt;b&gt;å&lt;/b&gt;"));
         assert!(l.ends_with('…'));
     }
@@ -335,7 +316,7 @@ mod properties {
         /// Any text becomes a snippet with no markup of its own and cut on a character boundary.
         #[test]
         fn lead_is_inert(text in "\\PC{0,600}") {
-            let html = super::lead(&text);
+            let html = super::lead(&text).to_html();
             prop_assert!(!html.contains('<') && !html.contains('>'));
             prop_assert!(html.chars().count() <= super::SNIPPET_CHARS * 6 + 2);
         }

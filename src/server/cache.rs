@@ -9,8 +9,7 @@
 //! number in the environment variable `VAGVISARE_CACHE_ENTRIES` (0 turns the cache off, which
 //! the benchmarks use to measure uncached throughput).
 
-use crate::search::{Engine, SearchRequest};
-use crate::wire::SearchResponse;
+use crate::search::{Engine, SearchRequest, SearchResults};
 use lru::LruCache;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -20,7 +19,7 @@ pub const CAPACITY: usize = 4096;
 
 pub struct ResultCache {
     /// `None` when caching is off.
-    entries: Option<Mutex<LruCache<String, Arc<SearchResponse>>>>,
+    entries: Option<Mutex<LruCache<String, Arc<SearchResults>>>>,
 }
 
 impl Default for ResultCache {
@@ -38,7 +37,7 @@ impl Default for ResultCache {
 impl ResultCache {
     /// The key of a request against an engine in a given epoch.
     pub fn key(epoch: u64, engine: &Engine, req: &SearchRequest) -> String {
-        let searcher_generation = engine.reader.searcher().generation().generation_id();
+        let commit = engine.commit_seen();
         let today = req
             .today
             .clone()
@@ -49,8 +48,8 @@ impl ResultCache {
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         format!(
-            "{epoch}\u{1}{}\u{1}{searcher_generation}\u{1}{today}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
-            engine.generation,
+            "{epoch}\u{1}{}\u{1}{commit}\u{1}{today}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+            engine.generation(),
             req.limit,
             req.offset,
             filters.join("&"),
@@ -58,11 +57,11 @@ impl ResultCache {
         )
     }
 
-    pub fn get(&self, key: &str) -> Option<Arc<SearchResponse>> {
+    pub fn get(&self, key: &str) -> Option<Arc<SearchResults>> {
         self.entries.as_ref()?.lock().ok()?.get(key).cloned()
     }
 
-    pub fn put(&self, key: String, response: Arc<SearchResponse>) {
+    pub fn put(&self, key: String, response: Arc<SearchResults>) {
         if let Some(Ok(mut entries)) = self.entries.as_ref().map(|e| e.lock()) {
             entries.put(key, response);
         }

@@ -1,87 +1,15 @@
 //! Pictures generated from data as inline SVG (no images drawn by hand, no script): the
-//! comparison of grant, IOP, LOV, procurement and reserved procurement, and the IOP check's path
-//! with the user's answers marked. SVG uses presentation attributes only, so the strict
+//! comparison of grant, IOP, LOV, procurement and reserved procurement (from the corpus's
+//! `jamforelse.toml`), and the IOP check's path with the user's answers marked. SVG uses presentation attributes only, so the strict
 //! Content-Security-Policy (no inline styles) holds.
 
 use super::ui::{Lang, text};
+use crate::curated::comparison::Comparison;
 use crate::curated::iop::Verdict;
-
-fn esc(s: &str) -> String {
-    crate::search::escape_html(s)
-}
-
-/// One instrument and how it works (our summary of the guidance documents), in Swedish and
-/// English: `[sv, en]`.
-pub struct Instrument {
-    pub name: [&'static str; 2],
-    pub initiative: [&'static str; 2],
-    pub competition: [&'static str; 2],
-    pub payment: [&'static str; 2],
-    pub basis: &'static str,
-}
-
-/// One instrument's texts in the interface language.
-pub struct InstrumentRow {
-    pub name: &'static str,
-    pub initiative: &'static str,
-    pub competition: &'static str,
-    pub payment: &'static str,
-    pub basis: &'static str,
-}
-
-impl Instrument {
-    pub fn row(&self, lang: Lang) -> InstrumentRow {
-        let i = lang as usize;
-        InstrumentRow {
-            name: self.name[i],
-            initiative: self.initiative[i],
-            competition: self.competition[i],
-            payment: self.payment[i],
-            basis: self.basis,
-        }
-    }
-}
-
-pub const INSTRUMENTS: &[Instrument] = &[
-    Instrument {
-        name: ["Bidrag", "Grant"],
-        initiative: ["Organisationen", "The organisation"],
-        competition: ["Ingen", "None"],
-        payment: ["Stöd utan motprestation", "Support without consideration"],
-        basis: "Kommunallagen, statsstödsregler",
-    },
-    Instrument {
-        name: ["IOP", "IOP"],
-        initiative: ["Organisationen (idén)", "The organisation (its idea)"],
-        competition: ["Ingen marknad", "No market"],
-        payment: ["Delade resurser", "Shared resources"],
-        basis: "HFD 2020 ref. 15 (gränsen mot köp)",
-    },
-    Instrument {
-        name: ["LOV", "LOV"],
-        initiative: ["Myndigheten", "The authority"],
-        competition: ["Brukaren väljer", "The user chooses"],
-        payment: ["Fast ersättning per insats", "Fixed fee per service"],
-        basis: "LOV (SFS 2008:962)",
-    },
-    Instrument {
-        name: ["Upphandling", "Procurement"],
-        initiative: ["Myndigheten", "The authority"],
-        competition: ["Anbud i konkurrens", "Competing tenders"],
-        payment: ["Pris enligt kontrakt", "Price per contract"],
-        basis: "LOU (SFS 2016:1145)",
-    },
-    Instrument {
-        name: ["Reserverad upphandling", "Reserved procurement"],
-        initiative: ["Myndigheten", "The authority"],
-        competition: ["Bara vissa leverantörer", "Only some suppliers"],
-        payment: ["Pris enligt kontrakt", "Price per contract"],
-        basis: "LOU 4 kap. 18 §, 19 kap. 25–25 a §§",
-    },
-];
+use crate::markup::escape_html as esc;
 
 /// The comparison as a grid: one row per instrument, columns initiative, competition, payment.
-pub fn comparison(lang: Lang) -> String {
+pub fn comparison(table: &Comparison, lang: Lang) -> String {
     let cols = [
         text(lang, "compare.initiative_q"),
         text(lang, "compare.competition_q"),
@@ -89,7 +17,7 @@ pub fn comparison(lang: Lang) -> String {
     ];
     let (row_h, first_w, col_w, head_h) = (64, 190, 230, 44);
     let width = first_w + col_w * cols.len() + 2;
-    let height = head_h + row_h * INSTRUMENTS.len() + 2;
+    let height = head_h + row_h * table.instrument.len() + 2;
     let fills = ["#e6f2e6", "#e8f1f8", "#fff3d6", "#f3e8f8", "#fde8e8"];
     let mut svg = format!(
         "<svg class=\"diagram\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"jfr-titel jfr-besk\" xmlns=\"http://www.w3.org/2000/svg\">\
@@ -105,20 +33,21 @@ pub fn comparison(lang: Lang) -> String {
             esc(c)
         ));
     }
-    for (r, ins) in INSTRUMENTS.iter().map(|i| i.row(lang)).enumerate() {
+    for (r, ins) in table.instrument.iter().enumerate() {
+        let l = lang.code();
         let y = head_h + row_h * r + 1;
         let fill = fills[r % fills.len()];
         svg.push_str(&format!(
             "<rect x=\"1\" y=\"{y}\" width=\"{}\" height=\"{row_h}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"2\"/>",
             width - 2
         ));
-        svg.push_str(&format!("<text x=\"12\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"16\" font-weight=\"bold\">{}</text>", y + 38, esc(ins.name)));
-        for (i, v) in [ins.initiative, ins.competition, ins.payment]
+        svg.push_str(&format!("<text x=\"12\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"16\" font-weight=\"bold\">{}</text>", y + 38, esc(ins.name.get(l))));
+        for (i, v) in [&ins.initiative, &ins.competition, &ins.payment]
             .iter()
             .enumerate()
         {
             let x = first_w + col_w * i + col_w / 2;
-            svg.push_str(&format!("<text x=\"{x}\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"14\" text-anchor=\"middle\">{}</text>", y + 38, esc(v)));
+            svg.push_str(&format!("<text x=\"{x}\" y=\"{}\" fill=\"#1b1b1b\" font-size=\"14\" text-anchor=\"middle\">{}</text>", y + 38, esc(v.get(l))));
         }
     }
     svg.push_str("</svg>");
@@ -148,11 +77,8 @@ pub fn iop_path(verdict: &Verdict, lang: Lang) -> String {
     );
     for (i, step) in verdict.path.iter().enumerate() {
         let y = i * (box_h + gap) + 4;
-        let status = serde_json::to_value(step.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let (fill, stroke, ink, dash) = match status.as_str() {
+        let status = step.status.code();
+        let (fill, stroke, ink, dash) = match status {
             "avgor" => ("#00508a", "#00508a", "#ffffff", ""),
             "utesluter" => ("#fff8e1", "#b26a00", "#1b1b1b", ""),
             "oklart" => ("#ffffff", "#a4000f", "#1b1b1b", " stroke-dasharray=\"6 4\""),

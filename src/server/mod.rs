@@ -1,22 +1,23 @@
-//! The web server (axum): the search page, the document view, the JSON API and health check.
-//! [`app`] builds the router from an [`AppState`] so tests drive it without a socket;
-//! [`serve`] binds, watches the index for a new generation and shuts down on Ctrl-C/SIGTERM.
-//! Nothing outside this module imports axum.
+//! The web server (axum): the pages (`pages/`, one module per feature), the JSON API and the
+//! operators' endpoints (`api.rs`). [`app`] builds the router from an [`AppState`] so tests
+//! drive it without a socket; [`serve`] binds, watches the index for a new generation and shuts
+//! down on Ctrl-C/SIGTERM. Nothing outside this module imports axum, and nothing in it imports
+//! tantivy: handlers read through the engine's API and build addresses with [`crate::urls`].
 
+mod api;
 pub mod cache;
-mod curated_pages;
 mod diagram;
+pub mod error;
 mod pages;
 pub mod ui;
 
-use crate::search::{Engine, MAX_LIMIT, SearchRequest};
-use crate::wire::{ApiError, SearchResponse};
+use crate::search::{Engine, MAX_LIMIT, SearchRequest, SearchResults};
 use arc_swap::ArcSwap;
 use axum::Router;
-use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use error::{PageError, Problem};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -65,13 +66,13 @@ impl AppState {
     pub fn refresh(&self) -> bool {
         let current = crate::index::store::current_generation(&self.index_dir);
         let engine = self.engine.load();
-        let same_generation = current.as_deref() == Some(engine.generation.as_str());
+        let same_generation = current.as_deref() == Some(engine.generation());
         if current.is_none() || (same_generation && !engine.stamp_changed(&self.index_dir)) {
             return false;
         }
         match Engine::open(&self.index_dir) {
             Ok(engine) => {
-                tracing::info!("serving index generation {}", engine.generation);
+                tracing::info!("serving index generation {}", engine.generation());
                 self.engine.store(Arc::new(engine));
                 self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 true
@@ -97,31 +98,31 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 pub fn app(state: Shared) -> Router {
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     Router::new()
-        .route("/", get(pages::search_page))
-        .route("/dok/{*path}", get(pages::document_page))
-        .route("/api/search", get(api_search))
-        .route("/fil/{*path}", get(pages::original_file))
-        .route("/api/suggest", get(api_suggest))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/status", get(status))
-        .route("/kort", get(curated_pages::cards_page))
-        .route("/kort/{id}", get(curated_pages::card_page))
-        .route("/iop", get(curated_pages::iop_form))
+        .route("/", get(pages::search::search_page))
+        .route("/dok/{*path}", get(pages::document::document_page))
+        .route("/fil/{*path}", get(pages::document::original_file))
+        .route("/api/search", get(api::search))
+        .route("/api/suggest", get(api::suggest))
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .route("/status", get(api::status))
+        .route("/kort", get(pages::cards::cards_page))
+        .route("/kort/{id}", get(pages::cards::card_page))
+        .route("/iop", get(pages::iop::iop_form))
         .route(
             "/iop/resultat",
-            get(curated_pages::iop_result).post(curated_pages::iop_post),
+            get(pages::iop::iop_result).post(pages::iop::iop_post),
         )
-        .route("/api/iop", axum::routing::post(curated_pages::iop_api))
-        .route("/troskelvarden", get(curated_pages::thresholds_page))
-        .route("/api/troskelvarden", get(curated_pages::thresholds_api))
-        .route("/jamforelse", get(curated_pages::comparison_page))
-        .route("/workshop", get(curated_pages::workshop_page))
-        .route("/workshop/visa", get(curated_pages::workshop_show))
-        .route("/workshop/utskrift", get(curated_pages::workshop_print))
-        .route("/nytt", get(curated_pages::changes_page))
-        .route("/nytt.atom", get(curated_pages::changes_feed))
-        .route("/tillganglighet", get(curated_pages::accessibility_page))
+        .route("/api/iop", axum::routing::post(pages::iop::iop_api))
+        .route("/troskelvarden", get(pages::thresholds::thresholds_page))
+        .route("/api/troskelvarden", get(pages::thresholds::thresholds_api))
+        .route("/jamforelse", get(pages::comparison::comparison_page))
+        .route("/workshop", get(pages::workshop::workshop_page))
+        .route("/workshop/visa", get(pages::workshop::workshop_show))
+        .route("/workshop/utskrift", get(pages::workshop::workshop_print))
+        .route("/nytt", get(pages::feed::changes_page))
+        .route("/nytt.atom", get(pages::feed::changes_feed))
+        .route("/tillganglighet", get(pages::accessibility_page))
         .route("/static/{file}", get(pages::static_file))
         .fallback(pages::not_found)
         .with_state(state)
@@ -130,7 +131,7 @@ pub fn app(state: Shared) -> Router {
             MAX_BODY_BYTES,
         ))
         .layer(CatchPanicLayer::custom(|_| {
-            pages::error_response(StatusCode::INTERNAL_SERVER_ERROR)
+            PageError::swedish(Problem::Unexpected).into_response()
         }))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -139,13 +140,7 @@ pub fn app(state: Shared) -> Router {
         .layer(
             tower::ServiceBuilder::new()
                 .layer(axum::error_handling::HandleErrorLayer::new(
-                    |_: tower::BoxError| async {
-                        pages::error_page(
-                            &ui::Ui::swedish(),
-                            StatusCode::SERVICE_UNAVAILABLE,
-                            "overloaded",
-                        )
-                    },
+                    |_: tower::BoxError| async { PageError::swedish(Problem::Overloaded) },
                 ))
                 .load_shed()
                 .concurrency_limit(MAX_CONCURRENT_REQUESTS),
@@ -186,48 +181,6 @@ async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) 
     resp
 }
 
-/// Alive: the process answers.
-async fn healthz(State(state): State<Shared>) -> Response {
-    let n = state.engine.load().num_sections();
-    (StatusCode::OK, format!("ok: {n} sections\n")).into_response()
-}
-
-/// Ready: an index is open and answers a query.
-async fn readyz(State(state): State<Shared>) -> Response {
-    let engine = state.engine.load_full();
-    let ok = tokio::task::spawn_blocking(move || engine.reader.searcher().num_docs() > 0)
-        .await
-        .unwrap_or(false);
-    if ok {
-        (StatusCode::OK, "ready\n").into_response()
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no documents in the index\n",
-        )
-            .into_response()
-    }
-}
-
-/// The index being served: generation, sections, cards and the time of its last commit.
-async fn status(State(state): State<Shared>) -> Response {
-    let engine = state.engine.load_full();
-    let meta = state.index_dir.join(&engine.generation).join("meta.json");
-    let committed = std::fs::metadata(&meta)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_secs());
-    Json(serde_json::json!({
-        "generation": engine.generation,
-        "sections": engine.num_sections(),
-        "cards": engine.curated.cards.len(),
-        "last_commit_unix": committed,
-        "version": env!("CARGO_PKG_VERSION"),
-    }))
-    .into_response()
-}
-
 /// The value of a plain (unencoded) parameter in a raw query string.
 pub(crate) fn query_value<'a>(raw: Option<&'a str>, name: &str) -> Option<&'a str> {
     raw?.split('&').find_map(|pair| match pair.split_once('=') {
@@ -237,44 +190,31 @@ pub(crate) fn query_value<'a>(raw: Option<&'a str>, name: &str) -> Option<&'a st
 }
 
 /// Runs a search off the async threads, answering repeated requests from the result cache.
-pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResponse {
+pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResults {
     let started = std::time::Instant::now();
     let epoch = state.epoch.load(std::sync::atomic::Ordering::SeqCst);
     let engine = state.engine.load_full();
     let key = cache::ResultCache::key(epoch, &engine, &req);
     if let Some(hit) = state.results.get(&key) {
-        let mut response = (*hit).clone();
-        response.took_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0;
-        return response;
+        let mut results = (*hit).clone();
+        results.took_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0;
+        return results;
     }
     let query = req.query.clone();
     let shared = state.clone();
     tokio::task::spawn_blocking(move || {
-        let response = engine.search(&req);
-        shared.results.put(key, Arc::new(response.clone()));
-        response
+        let results = engine.search(&req);
+        shared.results.put(key, Arc::new(results.clone()));
+        results
     })
     .await
     .unwrap_or_else(|e| {
         tracing::error!("search task failed: {e}");
-        SearchResponse {
+        SearchResults {
             query,
-            total: 0,
-            took_ms: 0.0,
-            hits: vec![],
-            cards: vec![],
-            suggestion: None,
-            facets: Default::default(),
+            ..SearchResults::default()
         }
     })
-}
-
-fn bad_request(msg: impl Into<String>) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(ApiError { error: msg.into() }),
-    )
-        .into_response()
 }
 
 /// The filter parameters of a request (`topic=iop&format=pdf`), in the order of [`crate::search::FACET_KINDS`].
@@ -302,63 +242,6 @@ pub fn parse_limit(raw: Option<&str>) -> Result<usize, String> {
             )),
         },
     }
-}
-
-async fn api_search(
-    State(state): State<Shared>,
-    params: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(params)) = params else {
-        return bad_request("the query string could not be read");
-    };
-    let limit = match parse_limit(params.get("limit").map(String::as_str)) {
-        Ok(l) => l,
-        Err(e) => return bad_request(e),
-    };
-    let q = params.get("q").cloned().unwrap_or_default();
-    let mut req = SearchRequest::new(q, limit);
-    req.filters = filters_of(&params);
-    let mut resp = Json(run_search(&state, req).await).into_response();
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
-}
-
-/// Search-as-you-type: up to 8 suggestions (answer cards first, then the titles of the best
-/// documents) for the text typed so far. `{"query": "...", "suggestions": [{"label", "url", "kind"}]}`.
-async fn api_suggest(
-    State(state): State<Shared>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    let q = params.get("q").cloned().unwrap_or_default();
-    let mut suggestions = Vec::new();
-    if q.trim().chars().count() >= 2 {
-        let res = run_search(&state, SearchRequest::new(q.clone(), 20)).await;
-        for c in res.cards {
-            suggestions.push(serde_json::json!({"label": c.title, "url": c.url, "kind": "kort"}));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for h in res.hits {
-            if suggestions.len() >= 8 {
-                break;
-            }
-            if seen.insert(h.path.clone()) {
-                let url = format!(
-                    "/dok/{}?q={}",
-                    pages::path_url(&h.path),
-                    percent_encoding::utf8_percent_encode(&q, percent_encoding::NON_ALPHANUMERIC)
-                );
-                suggestions
-                    .push(serde_json::json!({"label": h.title, "url": url, "kind": "dokument"}));
-            }
-        }
-        suggestions.truncate(8);
-    }
-    let mut resp =
-        Json(serde_json::json!({"query": q, "suggestions": suggestions})).into_response();
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
 }
 
 /// Binds `addr` and serves until Ctrl-C or SIGTERM, switching to new index generations as

@@ -229,9 +229,13 @@ mod tests {
         let mut missing = Vec::new();
         let mut used = 0;
         for dir in ["web/templates", "src/server"] {
-            for entry in std::fs::read_dir(root.join(dir)).expect("dir") {
-                let path = entry.expect("entry").path();
-                let source = std::fs::read_to_string(&path).expect("read");
+            for entry in walkdir::WalkDir::new(root.join(dir)) {
+                let entry = entry.expect("entry");
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let path = entry.path();
+                let source = std::fs::read_to_string(path).expect("read");
                 for marker in ["ui.t(\"", "text(lang, \"", "text(ui.lang, \""] {
                     for part in source.split(marker).skip(1) {
                         let key = part.split('"').next().unwrap_or("");

@@ -132,7 +132,7 @@ fn the_best_cards_cited_passages_come_first() {
     let grunder = "reserverade-kontrakt/reserverade-kontrakt-grunder.md";
     let first = engine.search(&SearchRequest::new("reserverade kontrakt", 10));
     let card = engine
-        .curated
+        .curated()
         .card(&first.cards[0].id)
         .expect("the card shown is a curated card");
     let located: Vec<String> = first

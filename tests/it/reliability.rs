@@ -436,15 +436,20 @@ fn facet_counts_equal_tantivys() {
             .as_bytes(),
     );
     for round in 0..2 {
+        let opened = vagvisare::index::store::open_current(
+            &sandbox.index(),
+            vagvisare::index::store::Access::Search,
+        )
+        .unwrap();
         let engine = vagvisare::search::Engine::open(&sandbox.index()).unwrap();
         // Built with the project's settings (small stored blocks: see `schema::settings`).
-        let searcher = engine.reader.searcher();
+        let searcher = opened.index.reader().unwrap().searcher();
         let settings = searcher.index().settings().clone();
         assert_eq!(
             settings.docstore_blocksize,
             vagvisare::index::schema::settings().docstore_blocksize
         );
-        let f = &engine.fields;
+        let f = &opened.fields;
         let path_of = |addr: tantivy::DocAddress| -> String {
             let doc: tantivy::TantivyDocument = searcher.doc(addr).unwrap();
             doc.get_first(f.path).unwrap().as_str().unwrap().to_string()

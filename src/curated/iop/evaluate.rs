@@ -117,6 +117,19 @@ pub enum StepStatus {
     EjProvad,
 }
 
+impl StepStatus {
+    /// The name the JSON and the pages use (`avgor`, `utesluter`, `oklart`, `klar`, `ej-provad`).
+    pub fn code(self) -> &'static str {
+        match self {
+            StepStatus::Avgor => "avgor",
+            StepStatus::Utesluter => "utesluter",
+            StepStatus::Oklart => "oklart",
+            StepStatus::Klar => "klar",
+            StepStatus::EjProvad => "ej-provad",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PathStep {
     pub test: String,
