@@ -170,14 +170,9 @@ pub fn check_curated(
     let mut problems = Vec::new();
     let (files, _) = ingest::walk(corpus);
     let mut anchors: HashMap<String, HashSet<String>> = HashMap::new();
-    let mut worker = crate::ingest::worker::Worker::new(spec.clone());
+    let mut extractor = crate::ingest::worker::Extractor::new(spec.clone());
     for f in &files {
-        let doc = if crate::ingest::worker::isolated(f.kind) {
-            worker.extract(f)
-        } else {
-            ingest::extract_in_process(f, &spec.limits)
-        };
-        if let Ok(d) = doc {
+        if let Ok(d) = extractor.extract(f) {
             anchors.insert(
                 f.rel.to_string(),
                 d.sections.iter().map(|s| s.anchor.clone()).collect(),

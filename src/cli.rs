@@ -5,7 +5,7 @@
 use crate::check;
 use crate::curated::common::{Severity, today};
 use crate::indexer::{self, IndexError, Options};
-use crate::ingest::Limits;
+use crate::ingest::{KB, Limits, MB};
 use crate::search::{Engine, SearchRequest};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -79,14 +79,9 @@ enum Command {
     /// Internal: extracts HTML/PDF files for the indexer in an isolated process.
     #[command(hide = true)]
     ExtractWorker {
-        #[arg(long, default_value_t = 64)]
-        max_file_mb: u64,
-        #[arg(long, default_value_t = 5120)]
-        max_html_kb: u64,
-        #[arg(long, default_value_t = 1000)]
-        max_html_depth: usize,
-        #[arg(long, default_value_t = 8192)]
-        max_text_kb: usize,
+        /// The limits as JSON (the indexer passes its own); the defaults when absent.
+        #[arg(long)]
+        limits: Option<String>,
     },
 }
 
@@ -98,26 +93,27 @@ struct Dirs {
     index: PathBuf,
 }
 
+/// The defaults shown and used here are [`Limits::DEFAULT`], converted to the units asked for.
 #[derive(Args)]
 struct LimitArgs {
     /// Largest file read, in MB.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = Limits::DEFAULT.max_file_bytes / MB)]
     max_file_mb: u64,
     /// Largest HTML file parsed, in KB.
-    #[arg(long, default_value_t = 5120)]
+    #[arg(long, default_value_t = Limits::DEFAULT.max_html_bytes / KB)]
     max_html_kb: u64,
     /// Time limit per HTML/PDF file, in seconds.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = Limits::DEFAULT.timeout.as_secs())]
     timeout_secs: u64,
     /// Memory limit of the extraction process, in MB.
-    #[arg(long, default_value_t = 1536)]
+    #[arg(long, default_value_t = Limits::DEFAULT.worker_memory_bytes / MB)]
     worker_memory_mb: u64,
     /// Deepest element nesting accepted in an HTML file.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = Limits::DEFAULT.max_html_depth)]
     max_html_depth: usize,
     /// Extracted text kept per file, in MB (the rest is cut, with a note).
-    #[arg(long, default_value_t = 8)]
-    max_text_mb: usize,
+    #[arg(long, default_value_t = Limits::DEFAULT.max_text_bytes as u64 / MB)]
+    max_text_mb: u64,
     /// Extraction threads (default: number of cores, at most 4).
     #[arg(long)]
     jobs: Option<usize>,
@@ -126,12 +122,12 @@ struct LimitArgs {
 impl LimitArgs {
     fn limits(&self) -> Limits {
         Limits {
-            max_file_bytes: self.max_file_mb * 1024 * 1024,
-            max_html_bytes: self.max_html_kb * 1024,
+            max_file_bytes: self.max_file_mb * MB,
+            max_html_bytes: self.max_html_kb * KB,
             timeout: Duration::from_secs(self.timeout_secs.max(1)),
-            worker_memory_bytes: self.worker_memory_mb * 1024 * 1024,
+            worker_memory_bytes: self.worker_memory_mb * MB,
             max_html_depth: self.max_html_depth,
-            max_text_bytes: self.max_text_mb * 1024 * 1024,
+            max_text_bytes: (self.max_text_mb * MB) as usize,
         }
     }
 }
@@ -245,18 +241,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve(&opts, &addr, watch)
         }
         Command::Check { corpus } => check(&corpus),
-        Command::ExtractWorker {
-            max_file_mb,
-            max_html_kb,
-            max_html_depth,
-            max_text_kb,
-        } => {
-            let limits = Limits {
-                max_file_bytes: max_file_mb * 1024 * 1024,
-                max_html_bytes: max_html_kb * 1024,
-                max_html_depth,
-                max_text_bytes: max_text_kb * 1024,
-                ..Limits::default()
+        Command::ExtractWorker { limits } => {
+            let limits = match limits {
+                Some(json) => serde_json::from_str(&json).context("--limits is not valid")?,
+                None => Limits::DEFAULT,
             };
             crate::ingest::worker::serve_requests(limits).context("extraction worker")?;
             Ok(ExitCode::SUCCESS)

@@ -20,11 +20,8 @@ pub struct SearchResponse {
     pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct FacetCount {
-    pub value: String,
-    pub count: u64,
-}
+/// `{"value": "iop", "count": 12}`: how many matching sections have a filter value.
+pub use crate::search::FacetCount;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Hit {

@@ -156,6 +156,47 @@ pub fn tokens(analyzer: Analyzer, text: &str) -> Vec<(usize, String)> {
     })
 }
 
+/// One word of a text as the analyzers see it: its position, its exact form (lower-cased,
+/// é folded), and its Swedish and English stems (`None` where that language drops it as a
+/// stop word).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub pos: usize,
+    pub exact: String,
+    pub sv: Option<String>,
+    pub en: Option<String>,
+}
+
+impl Word {
+    /// A stop word in neither language: a word that carries meaning for matching.
+    pub fn is_content(&self) -> bool {
+        self.sv.is_some() && self.en.is_some()
+    }
+
+    /// The stems it has (Swedish first).
+    pub fn stems(&self) -> impl Iterator<Item = &str> {
+        self.sv.iter().chain(self.en.iter()).map(String::as_str)
+    }
+}
+
+/// The words of a text, each with its forms under the exact, Swedish and English analyzers
+/// lined up by position (every analyzer gives at most one token per position).
+pub fn aligned(text: &str) -> Vec<Word> {
+    let mut sv: std::collections::HashMap<usize, String> =
+        tokens(Analyzer::Sv, text).into_iter().collect();
+    let mut en: std::collections::HashMap<usize, String> =
+        tokens(Analyzer::En, text).into_iter().collect();
+    tokens(Analyzer::Exact, text)
+        .into_iter()
+        .map(|(pos, exact)| Word {
+            pos,
+            exact,
+            sv: sv.remove(&pos),
+            en: en.remove(&pos),
+        })
+        .collect()
+}
+
 /// Lends this thread's instance of an analyzer (see [`tokens`]).
 pub fn with<R>(analyzer: Analyzer, f: impl FnOnce(&mut TextAnalyzer) -> R) -> R {
     thread_local! {

@@ -8,14 +8,16 @@
 //! that build has committed. Killing a run at any moment leaves the last commit usable.
 
 pub mod manifest;
+mod sections;
 
-use crate::analysis::legal;
+pub use sections::{card_doc, document_facets, to_tantivy};
+
 use crate::curated::Curated;
 use crate::curated::cards::Card;
-use crate::document::{Document, Kind, RelPath};
+use crate::document::RelPath;
 use crate::index::schema::{self, Fields};
 use crate::index::store::{self, StoreError};
-use crate::ingest::worker::{Worker, WorkerSpec};
+use crate::ingest::worker::{Extractor, WorkerSpec};
 use crate::ingest::{self, IngestError, Limits, SourceFile};
 use manifest::{Entry, Manifest};
 use std::collections::BTreeSet;
@@ -143,17 +145,16 @@ struct Prepared {
     notes: Vec<String>,
 }
 
-enum Plan {
-    Extract {
-        file: SourceFile,
-        size: u64,
-        mtime: i128,
-        /// Known when the file changed since the last run (hashed to tell); a new file is
-        /// hashed on its extraction thread, so a first build reads the corpus in parallel
-        /// rather than hashing every file on one thread before extraction starts.
-        hash: Option<String>,
-        existed: bool,
-    },
+/// A file to extract: new, or changed since the last run.
+struct Plan {
+    file: SourceFile,
+    size: u64,
+    mtime: i128,
+    /// Known when the file changed since the last run (hashed to tell); a new file is
+    /// hashed on its extraction thread, so a first build reads the corpus in parallel
+    /// rather than hashing every file on one thread before extraction starts.
+    hash: Option<String>,
+    existed: bool,
 }
 
 /// What an extraction thread made of a file.
@@ -166,7 +167,48 @@ enum Extracted {
     },
 }
 
+/// Incremental runs commit after this many files, so a kill loses at most one batch of work.
+const COMMIT_EVERY: usize = 500;
+
+/// Files extracted waiting for the writer (extraction outruns it, and they are memory).
+const QUEUE: usize = 64;
+
+/// The generation a run writes: the live one, or a fresh one that goes live once committed.
+struct Target {
+    index: Index,
+    fields: Fields,
+    dir: PathBuf,
+    generation: String,
+    /// A fresh generation (everything is extracted again).
+    rebuilt: bool,
+    /// The live generation before the run, kept beside a fresh one.
+    previous: Option<String>,
+}
+
+/// The run's report as it fills, and where skipped files are told as they happen.
+struct Log<'a> {
+    report: IndexReport,
+    on_skip: &'a mut dyn FnMut(&Skipped),
+    /// The extraction progress bar, out of the way while a skip is told.
+    bar: indicatif::ProgressBar,
+}
+
+impl Log<'_> {
+    fn skip(&mut self, path: &RelPath, reason: String) {
+        let s = Skipped {
+            path: path.clone(),
+            reason,
+        };
+        self.bar.suspend(|| (self.on_skip)(&s));
+        self.report.skipped.push(s);
+    }
+}
+
 /// Runs the indexer. `report_skip` is called for each skipped file as it happens.
+///
+/// The phases: open the [`Target`] generation; [`plan`] what to extract from the manifest;
+/// [`remove_gone`] files; [`extract_and_apply`] the planned files; [`finish`] with the
+/// curated data, the last commit and, for a fresh generation, the switch of `CURRENT`.
 pub fn run(
     opts: &Options,
     mut report_skip: impl FnMut(&Skipped),
@@ -178,58 +220,111 @@ pub fn run(
     let _lock = store::lock_writer(&opts.index)?;
     // The stemmed word list for the readers that come after (they only read it).
     crate::analysis::compound::save_cache(&opts.index.join(store::DICTIONARY_CACHE));
-    // Decide between updating the live generation and building a new one.
-    let live = if opts.force_rebuild {
-        None
-    } else {
-        store::open_current(&opts.index, store::Access::Write).ok()
-    };
-    let rebuilt = live.is_none();
-    let previous_generation = store::current_generation(&opts.index);
-    let (index, fields, gen_dir, generation) = match live {
-        Some(o) => (o.index, o.fields, o.dir, o.generation),
-        None => {
-            let generation = store::next_generation(&opts.index);
-            let dir = opts.index.join(&generation);
-            std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
-                context: format!("creating {}", dir.display()),
-                source,
-            })?;
-            let (schema, fields) = schema::build();
-            let index = create_index(&dir, schema)?;
-            crate::analysis::register(&index);
-            (index, fields, dir, generation)
-        }
-    };
-    let mut manifest = if rebuilt {
+    let target = Target::open(opts)?;
+    let mut manifest = if target.rebuilt {
         Manifest::default()
     } else {
-        Manifest::load(&gen_dir)
+        Manifest::load(&target.dir)
     };
-    let mut report = IndexReport {
-        rebuilt,
-        generation: generation.clone(),
-        ..Default::default()
+    let mut log = Log {
+        report: IndexReport {
+            rebuilt: target.rebuilt,
+            generation: target.generation.clone(),
+            ..Default::default()
+        },
+        on_skip: &mut report_skip,
+        bar: indicatif::ProgressBar::hidden(),
     };
+    let (plans, on_disk) = plan(&opts.corpus, &mut manifest, &mut log);
+    let mut writer = target.writer(&opts.index)?;
+    remove_gone(
+        &target,
+        &mut writer,
+        &mut manifest,
+        &on_disk,
+        &mut log.report,
+    );
+    extract_and_apply(opts, &target, &plans, &mut writer, &mut manifest, &mut log)?;
+    finish(opts, &target, writer, &manifest, &mut log)?;
+    let mut report = log.report;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
 
-    let (files, walk_problems) = ingest::walk_with_stamps(&opts.corpus);
+impl Target {
+    /// The live generation when it opens with this version's schema and analysis (and no
+    /// rebuild is asked for), else a fresh, empty one.
+    fn open(opts: &Options) -> Result<Target, IndexError> {
+        let previous = store::current_generation(&opts.index);
+        if !opts.force_rebuild
+            && let Ok(o) = store::open_current(&opts.index, store::Access::Write)
+        {
+            return Ok(Target {
+                index: o.index,
+                fields: o.fields,
+                dir: o.dir,
+                generation: o.generation,
+                rebuilt: false,
+                previous,
+            });
+        }
+        let generation = store::next_generation(&opts.index);
+        let dir = opts.index.join(&generation);
+        std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+            context: format!("creating {}", dir.display()),
+            source,
+        })?;
+        let (schema, fields) = schema::build();
+        let index = create_index(&dir, schema)?;
+        crate::analysis::register(&index);
+        Ok(Target {
+            index,
+            fields,
+            dir,
+            generation,
+            rebuilt: true,
+            previous,
+        })
+    }
+
+    fn writer(&self, index_dir: &Path) -> Result<IndexWriter, IndexError> {
+        let writer: IndexWriter = self.index.writer(100_000_000).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => {
+                IndexError::Store(StoreError::Locked(index_dir.to_path_buf()))
+            }
+            other => IndexError::Tantivy {
+                path: self.dir.clone(),
+                source: other,
+            },
+        })?;
+        // A run killed before its commit leaves files no commit refers to, such as a segment's
+        // `<segment>.<opstamp>.del`. This run counts opstamps up from the same last commit, so
+        // it would try to create the same file name and fail on every run after the kill. Clear
+        // them first (no reader uses a file that no commit refers to).
+        if let Err(e) = writer.garbage_collect_files().wait() {
+            tracing::warn!(
+                "{}: clearing files of an interrupted run: {e}",
+                self.dir.display()
+            );
+        }
+        Ok(writer)
+    }
+}
+
+/// Walks the corpus and decides per file: unchanged (counted, or its earlier skip repeated) or
+/// to extract. Returns the plans and every path on disk.
+fn plan(corpus: &Path, manifest: &mut Manifest, log: &mut Log) -> (Vec<Plan>, BTreeSet<RelPath>) {
+    let (files, walk_problems) = ingest::walk_with_stamps(corpus);
     for (path, reason) in walk_problems {
         tracing::warn!("{}: {reason}", path.display());
     }
-
-    // Classify.
-    let mut plans = Vec::new();
     let on_disk: BTreeSet<RelPath> = files.iter().map(|(f, _)| f.rel.clone()).collect();
+    let mut plans = Vec::new();
     for (file, stamp) in files {
         let (size, mtime) = match stamp {
             Ok(x) => x,
             Err(e) => {
-                let s = Skipped {
-                    path: file.rel.clone(),
-                    reason: format!("could not read the file: {e}"),
-                };
-                report_skip(&s);
-                report.skipped.push(s);
+                log.skip(&file.rel, format!("could not read the file: {e}"));
                 continue;
             }
         };
@@ -240,6 +335,7 @@ pub fn run(
                 true
             } else {
                 match manifest::hash_file(&file.abs) {
+                    // Touched but not changed: only the stamp is new.
                     Ok(h) if h == e.hash => {
                         manifest.files.insert(
                             file.rel.clone(),
@@ -260,20 +356,15 @@ pub fn run(
             };
             if same {
                 match &e.skipped {
-                    None => report.unchanged += 1,
+                    None => log.report.unchanged += 1,
                     Some(reason) => {
-                        let s = Skipped {
-                            path: file.rel.clone(),
-                            reason: format!("{reason} (unchanged since last run)"),
-                        };
-                        report_skip(&s);
-                        report.skipped.push(s);
+                        log.skip(&file.rel, format!("{reason} (unchanged since last run)"))
                     }
                 }
                 continue;
             }
         }
-        plans.push(Plan::Extract {
+        plans.push(Plan {
             file,
             size,
             mtime,
@@ -281,43 +372,32 @@ pub fn run(
             existed: old.is_some(),
         });
     }
+    (plans, on_disk)
+}
 
-    let mut writer: IndexWriter = index.writer(100_000_000).map_err(|e| match e {
-        tantivy::TantivyError::LockFailure(..) => {
-            IndexError::Store(StoreError::Locked(opts.index.clone()))
-        }
-        other => IndexError::Tantivy {
-            path: gen_dir.clone(),
-            source: other,
-        },
-    })?;
-    // A run killed before its commit leaves files no commit refers to, such as a segment's
-    // `<segment>.<opstamp>.del`. This run counts opstamps up from the same last commit, so it
-    // would try to create the same file name and fail on every run after the kill. Clear them
-    // first (no reader uses a file that no commit refers to).
-    if let Err(e) = writer.garbage_collect_files().wait() {
-        tracing::warn!(
-            "{}: clearing files of an interrupted run: {e}",
-            gen_dir.display()
-        );
-    }
-
-    // Remove what is gone: files in the manifest or in the index that are no longer on disk.
+/// Deletes the sections of files that are gone: in the manifest or in the index, not on disk.
+fn remove_gone(
+    target: &Target,
+    writer: &mut IndexWriter,
+    manifest: &mut Manifest,
+    on_disk: &BTreeSet<RelPath>,
+    report: &mut IndexReport,
+) {
     let mut gone: BTreeSet<RelPath> = manifest
         .files
         .keys()
         .filter(|p| !on_disk.contains(*p))
         .cloned()
         .collect();
-    if !rebuilt {
+    if !target.rebuilt {
         gone.extend(
-            indexed_paths(&index, &fields)
+            indexed_paths(&target.index, &target.fields)
                 .into_iter()
                 .filter(|p| !on_disk.contains(p)),
         );
     }
     for p in &gone {
-        writer.delete_term(Term::from_field_text(fields.path, p.as_str()));
+        writer.delete_term(Term::from_field_text(target.fields.path, p.as_str()));
         if manifest
             .files
             .remove(p)
@@ -326,12 +406,21 @@ pub fn run(
             report.removed += 1;
         }
     }
+}
 
-    // Extract and analyse in parallel; write on this thread.
-    let bar = progress_bar(opts.progress, plans.len() as u64);
+/// Extracts and analyses the planned files on `opts.threads` threads (each with its own
+/// extraction worker) and writes them on this one, in the order they finish.
+fn extract_and_apply(
+    opts: &Options,
+    target: &Target,
+    plans: &[Plan],
+    writer: &mut IndexWriter,
+    manifest: &mut Manifest,
+    log: &mut Log,
+) -> Result<(), IndexError> {
+    log.bar = progress_bar(opts.progress, plans.len() as u64);
     let next = AtomicUsize::new(0);
-    // Bounded: extraction outruns the writer, and documents waiting for it are memory.
-    let (tx, rx) = sync_channel::<(usize, Extracted)>(64);
+    let (tx, rx) = sync_channel::<(usize, Extracted)>(QUEUE);
     let spec = WorkerSpec {
         exe: opts.worker_exe.clone(),
         limits: opts.limits.clone(),
@@ -341,169 +430,164 @@ pub fn run(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, plans, spec, fields) = (&next, &plans, &spec, &fields);
-            scope.spawn(move || {
-                let mut worker = Worker::new(spec.clone());
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(Plan::Extract { file, hash, .. }) = plans.get(i) else {
-                        break;
-                    };
-                    let hash = match hash {
-                        Some(h) => h.clone(),
-                        None => match manifest::hash_file(&file.abs) {
-                            Ok(h) => h,
-                            Err(e) => {
-                                if tx.send((i, Extracted::Unreadable(e))).is_err() {
-                                    break;
-                                }
-                                continue;
-                            }
-                        },
-                    };
-                    let result = if ingest::worker::isolated(file.kind) {
-                        worker.extract(file)
-                    } else {
-                        std::panic::catch_unwind(|| ingest::extract_in_process(file, &spec.limits))
-                            .unwrap_or_else(|p| {
-                                Err(IngestError::Crashed(format!(
-                                    "parser panicked: {}",
-                                    ingest::pdf::panic_message(&p)
-                                )))
-                            })
-                    };
-                    let result = result.map(|doc| Prepared {
-                        sections: to_tantivy(&doc, fields),
-                        notes: doc.notes,
-                    });
-                    if tx.send((i, Extracted::Read { hash, result })).is_err() {
-                        break;
-                    }
-                }
-            });
+            let (next, spec, fields) = (&next, &spec, &target.fields);
+            scope.spawn(move || extract_planned(next, plans, spec, fields, tx));
         }
         drop(tx);
         let mut since_commit = 0usize;
         for (i, extracted) in rx {
-            let Plan::Extract {
-                file,
-                size,
-                mtime,
-                existed,
-                ..
-            } = &plans[i];
-            bar.inc(1);
-            let (hash, result) = match extracted {
-                Extracted::Read { hash, result } => (hash, result),
-                Extracted::Unreadable(e) => {
-                    let s = Skipped {
-                        path: file.rel.clone(),
-                        reason: format!("could not read the file: {e}"),
-                    };
-                    bar.suspend(|| report_skip(&s));
-                    report.skipped.push(s);
-                    continue;
-                }
-            };
-            writer.delete_term(Term::from_field_text(fields.path, file.rel.as_str()));
-            match result {
-                Ok(Prepared { sections, notes }) => {
-                    for note in &notes {
-                        bar.suspend(|| eprintln!("vagvisare: {}: note: {note}", file.rel));
-                    }
-                    report.sections += sections.len() as u64;
-                    // One batch per file: all its sections land in the same segment, so a
-                    // segment and a path ordinal name a document (see `search::table`).
-                    if let Err(e) = writer.run(sections.into_iter().map(UserOperation::Add)) {
-                        tracing::error!("{}: could not add to the index: {e}", file.rel);
-                    }
-                    if *existed {
-                        report.updated += 1
-                    } else {
-                        report.added += 1
-                    }
-                    manifest.files.insert(
-                        file.rel.clone(),
-                        Entry {
-                            size: *size,
-                            mtime_ns: *mtime,
-                            hash,
-                            skipped: None,
-                        },
-                    );
-                }
-                Err(e) => {
-                    let s = Skipped {
-                        path: file.rel.clone(),
-                        reason: e.to_string(),
-                    };
-                    bar.suspend(|| report_skip(&s));
-                    report.skipped.push(s);
-                    if *existed {
-                        report.removed += 1;
-                    }
-                    manifest.files.insert(
-                        file.rel.clone(),
-                        Entry {
-                            size: *size,
-                            mtime_ns: *mtime,
-                            hash,
-                            skipped: Some(e.to_string()),
-                        },
-                    );
-                }
-            }
+            log.bar.inc(1);
+            apply(&plans[i], extracted, writer, &target.fields, manifest, log);
             since_commit += 1;
-            // Incremental runs commit in batches, so a kill loses at most one batch of work.
-            if !rebuilt && since_commit >= 500 && commit_error.is_none() {
+            if !target.rebuilt && since_commit >= COMMIT_EVERY && commit_error.is_none() {
                 since_commit = 0;
-                if let Err(e) = commit(&mut writer, &manifest, &gen_dir) {
+                if let Err(e) = commit(writer, manifest, &target.dir) {
                     commit_error = Some(e);
                 }
             }
         }
     });
-    bar.finish_and_clear();
-    if let Some(e) = commit_error {
-        return Err(e);
+    log.bar.finish_and_clear();
+    commit_error.map_or(Ok(()), Err)
+}
+
+/// One extraction thread: takes the next plan until none is left, hashes the file if needed,
+/// extracts it and turns it into tantivy documents, and sends the result to the writer.
+fn extract_planned(
+    next: &AtomicUsize,
+    plans: &[Plan],
+    spec: &WorkerSpec,
+    fields: &Fields,
+    tx: std::sync::mpsc::SyncSender<(usize, Extracted)>,
+) {
+    let mut extractor = Extractor::new(spec.clone());
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(Plan { file, hash, .. }) = plans.get(i) else {
+            break;
+        };
+        let hashed = match hash {
+            Some(h) => Ok(h.clone()),
+            None => manifest::hash_file(&file.abs),
+        };
+        let extracted = match hashed {
+            Err(e) => Extracted::Unreadable(e),
+            Ok(hash) => Extracted::Read {
+                hash,
+                result: extractor.extract(file).map(|doc| Prepared {
+                    sections: to_tantivy(&doc, fields),
+                    notes: doc.notes,
+                }),
+            },
+        };
+        if tx.send((i, extracted)).is_err() {
+            break;
+        }
     }
-    // Curated data: cards get their own small index beside the corpus's (rewritten when they
-    // changed), so a query's card lookup reads 80 documents, not every section's postings.
+}
+
+/// Replaces a file's sections with what extraction made of it (none when it failed) and
+/// records the file in the manifest.
+fn apply(
+    plan: &Plan,
+    extracted: Extracted,
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    manifest: &mut Manifest,
+    log: &mut Log,
+) {
+    let Plan {
+        file,
+        size,
+        mtime,
+        existed,
+        ..
+    } = plan;
+    let (hash, result) = match extracted {
+        Extracted::Read { hash, result } => (hash, result),
+        Extracted::Unreadable(e) => {
+            log.skip(&file.rel, format!("could not read the file: {e}"));
+            return;
+        }
+    };
+    writer.delete_term(Term::from_field_text(fields.path, file.rel.as_str()));
+    let skipped = match result {
+        Ok(Prepared { sections, notes }) => {
+            for note in &notes {
+                log.bar
+                    .suspend(|| eprintln!("vagvisare: {}: note: {note}", file.rel));
+            }
+            log.report.sections += sections.len() as u64;
+            // One batch per file: all its sections land in the same segment, so a segment and
+            // a path ordinal name a document (see `search::table`).
+            if let Err(e) = writer.run(sections.into_iter().map(UserOperation::Add)) {
+                tracing::error!("{}: could not add to the index: {e}", file.rel);
+            }
+            if *existed {
+                log.report.updated += 1
+            } else {
+                log.report.added += 1
+            }
+            None
+        }
+        Err(e) => {
+            log.skip(&file.rel, e.to_string());
+            if *existed {
+                log.report.removed += 1;
+            }
+            Some(e.to_string())
+        }
+    };
+    manifest.files.insert(
+        file.rel.clone(),
+        Entry {
+            size: *size,
+            mtime_ns: *mtime,
+            hash,
+            skipped,
+        },
+    );
+}
+
+/// The last phase: the curated data (cards get their own small index beside the corpus's,
+/// rewritten when they changed, so a query's card lookup reads 80 documents, not every
+/// section's postings), the commit, and for a fresh generation the switch of `CURRENT` and
+/// the removal of older generations.
+fn finish(
+    opts: &Options,
+    target: &Target,
+    mut writer: IndexWriter,
+    manifest: &Manifest,
+    log: &mut Log,
+) -> Result<(), IndexError> {
     let (curated, problems) = Curated::load(&opts.corpus);
     for (file, reason) in problems {
         if let Some(path) = RelPath::parse(&file) {
-            let s = Skipped {
-                path,
-                reason: format!("curated data not loaded: {reason}"),
-            };
-            report_skip(&s);
-            report.skipped.push(s);
+            log.skip(&path, format!("curated data not loaded: {reason}"));
         }
     }
-    let stored = Curated::read_stored(&gen_dir);
-    let curated_changed = rebuilt
+    let stored = Curated::read_stored(&target.dir);
+    let curated_changed = target.rebuilt
         || stored.fingerprint() != curated.fingerprint()
-        || !gen_dir.join(crate::curated::FILE_NAME).exists();
-    commit(&mut writer, &manifest, &gen_dir)?;
-    if curated_changed || store::open_cards(&gen_dir).is_none() {
-        write_card_index(&gen_dir, &curated.cards)?;
-        report.cards = curated.cards.len();
-        curated.store(&gen_dir)?;
+        || !target.dir.join(crate::curated::FILE_NAME).exists();
+    commit(&mut writer, manifest, &target.dir)?;
+    if curated_changed || store::open_cards(&target.dir).is_none() {
+        write_card_index(&target.dir, &curated.cards)?;
+        log.report.cards = curated.cards.len();
+        curated.store(&target.dir)?;
     }
     writer
         .wait_merging_threads()
-        .map_err(tantivy_err(&gen_dir))?;
-
-    if rebuilt {
-        store::set_current(&opts.index, &generation)?;
-        let mut keep = vec![generation.as_str()];
-        if let Some(p) = previous_generation.as_deref() {
+        .map_err(tantivy_err(&target.dir))?;
+    if target.rebuilt {
+        store::set_current(&opts.index, &target.generation)?;
+        let mut keep = vec![target.generation.as_str()];
+        if let Some(p) = target.previous.as_deref() {
             keep.push(p);
         }
         store::prune_generations(&opts.index, &keep);
     }
-    report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
+    Ok(())
 }
 
 /// A new, empty index in `dir` with the project's settings (the corpus's and the cards' alike).
@@ -617,177 +701,4 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
         .progress_chars("=> "),
     );
     bar
-}
-
-/// Turns a document into one tantivy document per section.
-pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
-    let law = legal::law_of_title(&doc.title);
-    let mut cited: BTreeSet<String> = BTreeSet::new();
-    for r in &doc.meta.legal_refs {
-        cited.extend(legal::references(r));
-    }
-    let title_refs = legal::references(&doc.title);
-    let meta_json = serde_json::to_string(&doc.meta).expect("meta serialises");
-    let facets = document_facets(doc);
-    let (title_f, trail_f, body_f) = match doc.lang {
-        crate::document::Lang::Sv => (f.title_sv, f.trail_sv, f.body_sv),
-        crate::document::Lang::En => (f.title_en, f.trail_en, f.body_en),
-    };
-    let mut out = Vec::with_capacity(doc.sections.len());
-    for (ord, s) in doc.sections.iter().enumerate() {
-        let mut t = TantivyDocument::default();
-        t.add_text(f.path, doc.path.as_str());
-        t.add_text(f.kind, doc.kind.as_str());
-        t.add_text(f.lang, doc.lang.as_str());
-        t.add_text(f.title, &doc.title);
-        t.add_text(title_f, &doc.title);
-        match s.trail_label() {
-            Some(label) => {
-                t.add_text(f.section, &label);
-                t.add_text(trail_f, &label);
-            }
-            // A document's lead (text before its first heading) is about its title.
-            None => t.add_text(trail_f, &doc.title),
-        }
-        if let Some(h) = &s.heading {
-            t.add_text(f.heading, h);
-        }
-        t.add_text(body_f, &s.text);
-        t.add_text(f.body_exact, &s.text);
-        let all = format!("{}\n{}\n{}", doc.title, s.trail.join(" "), s.text);
-        let (fold, parts) = fold_and_parts(&all);
-        t.add_text(f.fold, fold);
-        t.add_text(f.parts, parts);
-        t.add_text(f.anchor, &s.anchor);
-        t.add_u64(f.level, s.level as u64);
-        t.add_u64(f.ord, ord as u64);
-        // The provisions a section is (statute ladder) or is about (a heading naming them).
-        let mut about: BTreeSet<String> = BTreeSet::new();
-        if doc.kind != Kind::Pdf {
-            about.extend(legal::provision_of_trail(&s.trail, law));
-            about.extend(legal::chapter_of_trail(&s.trail, law));
-            // A statute's lead section is the law itself ("SFS 2016:1145").
-            if ord == 0 {
-                about.extend(law.and_then(legal::sfs_of_law));
-            }
-        }
-        match s.trail_label() {
-            Some(label) => about.extend(legal::references(&label)),
-            // A document's lead is about its title, the provisions it names included
-            // ("Reserverade kontrakt enligt LOU 4 kap. 18 §").
-            None => about.extend(title_refs.iter().cloned()),
-        }
-        // A document whose title names a case, bill or law is about it in every section.
-        about.extend(
-            title_refs
-                .iter()
-                .filter(|r| {
-                    !r.contains(':')
-                        || r.starts_with("hfd")
-                        || r.starts_with("ra")
-                        || r.starts_with("sfs")
-                        || r.starts_with("prop")
-                })
-                .cloned(),
-        );
-        for r in &about {
-            t.add_text(f.refs_is, r);
-        }
-        let mut refs = cited.clone();
-        refs.extend(legal::references(&s.text));
-        for r in &refs {
-            t.add_text(f.refs_cited, r);
-        }
-        // Document metadata is stored once, with the lead section (every page reads it there).
-        if ord == 0 {
-            t.add_text(f.meta, &meta_json);
-        }
-        // Filter values are the document's: written once, with the lead section. Counts and
-        // filters read them from there through `search::table` (on every section they were
-        // 3.3 % of a build's instructions).
-        if ord == 0 {
-            for facet in &facets {
-                t.add_facet(f.facets, facet.clone());
-            }
-        }
-        out.push(t);
-    }
-    out
-}
-
-/// The filter values of a document: topics, audiences, language, format, source folder, year.
-pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
-    use tantivy::schema::Facet;
-    let mut out = Vec::new();
-    let mut push = |kind: &str, value: &str| {
-        let value = value.trim();
-        if !value.is_empty() && !value.contains('/') {
-            out.push(Facet::from_path([kind, value]));
-        }
-    };
-    for t in &doc.meta.topics {
-        push("topic", t);
-    }
-    for a in &doc.meta.audience {
-        push("audience", a);
-    }
-    push("lang", doc.lang.as_str());
-    push("format", doc.kind.as_str());
-    let source = doc
-        .path
-        .as_str()
-        .split_once('/')
-        .map_or("(rot)", |(first, _)| first);
-    push("source", source);
-    if let Some(year) = doc
-        .meta
-        .reviewed
-        .as_deref()
-        .and_then(|r| r.get(..4))
-        .filter(|y| y.chars().all(|c| c.is_ascii_digit()))
-    {
-        push("year", year);
-    }
-    out
-}
-
-/// The inputs of the `fold` and `parts` fields, from one pass over the words of a text:
-/// - `fold`: the words that have a letter beyond ASCII (å, ä, ö, é, ...); a word typed in
-///   ASCII that is written in ASCII is found as it stands;
-/// - `parts`: the parts of its compounds ([`crate::analysis::compound::Dictionary::parts_text`]).
-fn fold_and_parts(text: &str) -> (String, String) {
-    let mut fold = String::new();
-    let words = crate::analysis::words::spans(text).map(|(_, word)| {
-        if !word.is_ascii() {
-            fold.push_str(word);
-            fold.push(' ');
-        }
-        word
-    });
-    let parts = crate::analysis::compound::dictionary().parts_of_words(words);
-    (fold, parts)
-}
-
-/// An answer card as a tantivy document: title, triggers (as the trail) and answer, analysed
-/// like documents; triggers also go through the English analyzer for English phrasings.
-pub fn card_doc(card: &Card, f: &Fields) -> TantivyDocument {
-    let mut t = TantivyDocument::default();
-    t.add_text(f.path, &card.file);
-    t.add_text(f.kind, "card");
-    t.add_text(f.lang, "sv");
-    t.add_text(f.title, &card.title);
-    t.add_text(f.title_sv, &card.title);
-    let triggers = card.triggers.join("\n");
-    t.add_text(f.trail_sv, &triggers);
-    t.add_text(f.trail_en, &triggers);
-    t.add_text(f.body_sv, &card.answer);
-    t.add_text(f.body_exact, card.match_text());
-    let (fold, parts) = fold_and_parts(&card.match_text());
-    t.add_text(f.fold, fold);
-    t.add_text(f.parts, parts);
-    t.add_text(f.anchor, &card.id);
-    for r in legal::references(&card.match_text()) {
-        t.add_text(f.refs_is, &r);
-    }
-    t
 }

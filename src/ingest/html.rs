@@ -5,7 +5,8 @@
 //! Runs inside the extraction worker: html5ever is quadratic in nesting depth.
 
 use super::IngestError;
-use crate::document::{AnchorSet, Document, Kind, Lang, Meta, RelPath, Section};
+use crate::document::{Document, Kind, Lang, Meta, RelPath};
+use crate::ingest::outline::OutlineBuilder;
 use encoding_rs::Encoding;
 use scraper::{Html, Node, Selector};
 
@@ -196,16 +197,7 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
         .collect();
     let h1_is_title = h1s.len() == 1;
 
-    let mut sections = Vec::new();
-    let mut anchors = AnchorSet::default();
-    let mut stack: Vec<(u8, String)> = Vec::new();
-    let mut current = Section {
-        heading: None,
-        trail: vec![],
-        anchor: String::new(),
-        level: 0,
-        text: String::new(),
-    };
+    let mut outline = OutlineBuilder::new(h1_is_title);
     // Depth of the dropped subtree we are inside (0 = none), and the heading being read.
     let mut skip_depth = 0usize;
     let mut depth = 0usize;
@@ -235,7 +227,7 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
                     }
                     Node::Text(t) => match &mut heading {
                         Some((_, _, h)) => h.push_str(t),
-                        None => current.text.push_str(t),
+                        None => outline.text().push_str(t),
                     },
                     _ => {}
                 }
@@ -252,49 +244,22 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
                 }
                 if let Node::Element(el) = node.value() {
                     let name = el.name();
-                    if let Some((level, hdepth, h)) = heading.take_if(|(_, d, _)| *d == depth + 1) {
-                        let _ = hdepth;
+                    if let Some((level, _, h)) = heading.take_if(|(_, d, _)| *d == depth + 1) {
                         let h = super::clean_line(&h);
                         if h.is_empty() {
                             continue;
                         }
-                        sections.push(std::mem::replace(
-                            &mut current,
-                            Section {
-                                heading: None,
-                                trail: vec![],
-                                anchor: String::new(),
-                                level,
-                                text: String::new(),
-                            },
-                        ));
-                        current.anchor = anchors.unique(&h);
-                        if level == 1 && h1_is_title {
-                            stack.clear();
-                            continue;
-                        }
-                        while stack.last().is_some_and(|(l, _)| *l >= level) {
-                            stack.pop();
-                        }
-                        stack.push((level, h.clone()));
-                        current.trail = stack.iter().map(|(_, h)| h.clone()).collect();
-                        current.heading = Some(h);
+                        outline.heading(level, h);
                     } else if BLOCKS.contains(&name) {
-                        current.text.push('\n');
+                        outline.text().push('\n');
                     } else if name == "td" || name == "th" {
-                        current.text.push_str(" | ");
+                        outline.text().push_str(" | ");
                     }
                 }
             }
         }
     }
-    sections.push(current);
-    let sections: Vec<Section> = sections
-        .into_iter()
-        .enumerate()
-        .filter(|(i, s)| *i > 0 || !s.text.trim().is_empty())
-        .map(|(_, s)| s)
-        .collect();
+    let sections = outline.finish();
 
     let all_text: String = sections.iter().map(|s| s.text.as_str()).collect();
     super::check_garbled(&all_text)?;

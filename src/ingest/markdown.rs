@@ -5,7 +5,8 @@
 //! the trail "4 kap. › Reserverade kontrakt › 18 §".
 
 use super::{IngestError, frontmatter};
-use crate::document::{AnchorSet, Document, Kind, Lang, Meta, RelPath, Section};
+use crate::document::{Document, Kind, Lang, Meta, RelPath, Section};
+use crate::ingest::outline::OutlineBuilder;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// Parses Markdown bytes (UTF-8, with a lossy fallback that the garble check then judges).
@@ -81,17 +82,7 @@ pub fn outline(body: &str) -> Outline {
         .count();
     let h1_is_title = h1_count == 1;
 
-    let mut sections: Vec<Section> = Vec::new();
-    let mut anchors = AnchorSet::default();
-    // (level, heading) stack below the title
-    let mut stack: Vec<(u8, String)> = Vec::new();
-    let mut current = Section {
-        heading: None,
-        trail: Vec::new(),
-        anchor: String::new(),
-        level: 0,
-        text: String::new(),
-    };
+    let mut outline = OutlineBuilder::new(h1_is_title);
     let mut h1_title = None;
     let mut in_heading: Option<(u8, String)> = None;
 
@@ -105,44 +96,23 @@ pub fn outline(body: &str) -> Outline {
                     continue;
                 };
                 let heading = super::clean_line(&heading);
-                sections.push(std::mem::replace(
-                    &mut current,
-                    Section {
-                        heading: None,
-                        trail: vec![],
-                        anchor: String::new(),
-                        level,
-                        text: String::new(),
-                    },
-                ));
                 if level == 1 && h1_is_title {
                     h1_title = Some(heading.clone());
-                    stack.clear();
-                    current.anchor = anchors.unique(&heading);
-                    current.level = 1;
-                    // The title section's text is the document's lead; it has no trail.
-                    continue;
                 }
-                while stack.last().is_some_and(|(l, _)| *l >= level) {
-                    stack.pop();
-                }
-                stack.push((level, heading.clone()));
-                current.anchor = anchors.unique(&heading);
-                current.trail = stack.iter().map(|(_, h)| h.clone()).collect();
-                current.heading = Some(heading);
+                outline.heading(level, heading);
             }
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 match &mut in_heading {
                     Some((_, h)) => h.push_str(&t),
-                    None => current.text.push_str(&t),
+                    None => outline.text().push_str(&t),
                 }
             }
-            Event::InlineMath(t) | Event::DisplayMath(t) => current.text.push_str(&t),
+            Event::InlineMath(t) | Event::DisplayMath(t) => outline.text().push_str(&t),
             Event::SoftBreak => match &mut in_heading {
                 Some((_, h)) => h.push(' '),
-                None => current.text.push(' '),
+                None => outline.text().push(' '),
             },
-            Event::HardBreak => current.text.push('\n'),
+            Event::HardBreak => outline.text().push('\n'),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Item
@@ -151,22 +121,17 @@ pub fn outline(body: &str) -> Outline {
                 | TagEnd::TableHead
                 | TagEnd::BlockQuote(_),
             ) => {
-                current.text.push_str("\n\n");
+                outline.text().push_str("\n\n");
             }
-            Event::End(TagEnd::TableCell) => current.text.push_str(" | "),
-            Event::Start(Tag::Item) => current.text.push_str("• "),
+            Event::End(TagEnd::TableCell) => outline.text().push_str(" | "),
+            Event::Start(Tag::Item) => outline.text().push_str("• "),
             _ => {}
         }
     }
-    sections.push(current);
-    // The first (untitled) section stays only if it has text.
-    let sections = sections
-        .into_iter()
-        .enumerate()
-        .filter(|(i, s)| *i > 0 || !s.text.trim().is_empty())
-        .map(|(_, s)| s)
-        .collect();
-    Outline { h1_title, sections }
+    Outline {
+        h1_title,
+        sections: outline.finish(),
+    }
 }
 
 pub fn options() -> Options {

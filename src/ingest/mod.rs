@@ -11,6 +11,7 @@
 pub mod frontmatter;
 pub mod html;
 pub mod markdown;
+pub mod outline;
 pub mod pdf;
 pub mod text;
 pub mod worker;
@@ -46,8 +47,10 @@ pub enum IngestError {
     TooDeep { depth: usize, limit: usize },
 }
 
-/// Limits applied to every file; all configurable from the command line.
-#[derive(Debug, Clone)]
+/// Limits applied to every file; all configurable from the command line. [`Limits::DEFAULT`]
+/// is their one definition: the command line's defaults read it, and the extraction worker
+/// receives the values in use as one serialised `Limits`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Largest file read at all (bytes).
     pub max_file_bytes: u64,
@@ -63,16 +66,24 @@ pub struct Limits {
     pub max_html_depth: usize,
 }
 
+/// Bytes in a kilobyte and a megabyte, as the command line counts them.
+pub const KB: u64 = 1024;
+pub const MB: u64 = 1024 * 1024;
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits {
+        max_file_bytes: 64 * MB,
+        max_html_bytes: 5 * MB,
+        max_text_bytes: 8 * MB as usize,
+        timeout: Duration::from_secs(30),
+        worker_memory_bytes: 1536 * MB,
+        max_html_depth: 1000,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_file_bytes: 64 * 1024 * 1024,
-            max_html_bytes: 5 * 1024 * 1024,
-            max_text_bytes: 8 * 1024 * 1024,
-            timeout: Duration::from_secs(30),
-            worker_memory_bytes: 1536 * 1024 * 1024,
-            max_html_depth: 1000,
-        }
+        Limits::DEFAULT
     }
 }
 

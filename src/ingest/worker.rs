@@ -67,19 +67,10 @@ impl Worker {
 
     fn start(&self) -> std::io::Result<Running> {
         let mut cmd = Command::new(&self.spec.exe);
+        let limits = serde_json::to_string(&self.spec.limits).expect("limits serialise");
         cmd.arg("extract-worker")
-            .arg("--max-file-mb")
-            .arg(
-                (self.spec.limits.max_file_bytes / (1024 * 1024))
-                    .max(1)
-                    .to_string(),
-            )
-            .arg("--max-html-kb")
-            .arg((self.spec.limits.max_html_bytes / 1024).max(1).to_string())
-            .arg("--max-html-depth")
-            .arg(self.spec.limits.max_html_depth.to_string())
-            .arg("--max-text-kb")
-            .arg((self.spec.limits.max_text_bytes / 1024).max(1).to_string())
+            .arg("--limits")
+            .arg(limits)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -275,17 +266,53 @@ fn run_one(req: Request, limits: Limits) -> Reply {
                 rel: req.rel,
                 kind: req.kind,
             };
-            std::panic::catch_unwind(|| super::extract_in_process(&file, &limits))
+            in_process(&file, &limits)
         });
     match handle.map(|h| h.join()) {
-        Ok(Ok(Ok(reply))) => reply,
-        Ok(Ok(Err(panic))) | Ok(Err(panic)) => Err(IngestError::Crashed(format!(
-            "parser panicked: {}",
-            super::pdf::panic_message(&panic)
-        ))),
+        Ok(Ok(reply)) => reply,
+        Ok(Err(panic)) => Err(crashed(&panic)),
         Err(e) => Err(IngestError::Crashed(format!(
             "could not start a parser thread: {e}"
         ))),
+    }
+}
+
+fn crashed(panic: &Box<dyn std::any::Any + Send>) -> IngestError {
+    IngestError::Crashed(format!(
+        "parser panicked: {}",
+        super::pdf::panic_message(panic)
+    ))
+}
+
+/// Extracts one file in this process, a panic of its parser caught and reported as the file's
+/// error.
+fn in_process(file: &SourceFile, limits: &Limits) -> Reply {
+    std::panic::catch_unwind(|| super::extract_in_process(file, limits))
+        .unwrap_or_else(|p| Err(crashed(&p)))
+}
+
+/// The one way `index` and `check` extract files: HTML and PDF in a worker process (started on
+/// first use, restarted after a crash), Markdown and text in this process with panics caught.
+/// Not shared between threads; each extraction thread has its own.
+pub struct Extractor {
+    worker: Worker,
+    limits: Limits,
+}
+
+impl Extractor {
+    pub fn new(spec: WorkerSpec) -> Extractor {
+        Extractor {
+            limits: spec.limits.clone(),
+            worker: Worker::new(spec),
+        }
+    }
+
+    pub fn extract(&mut self, file: &SourceFile) -> Reply {
+        if isolated(file.kind) {
+            self.worker.extract(file)
+        } else {
+            in_process(file, &self.limits)
+        }
     }
 }
 

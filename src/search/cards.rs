@@ -46,23 +46,15 @@ impl Vocabulary {
 
     /// Share of the query's content words (not stop words) found in this vocabulary.
     pub fn coverage(&self, query: &str) -> f32 {
-        let sv: std::collections::HashMap<usize, String> =
-            analysis::tokens(analysis::Analyzer::Sv, query)
-                .into_iter()
-                .collect();
-        let en: std::collections::HashMap<usize, String> =
-            analysis::tokens(analysis::Analyzer::En, query)
-                .into_iter()
-                .collect();
         let refs = analysis::legal::references(query);
         let mut total = 0usize;
         let mut hit = 0usize;
-        for (pos, word) in analysis::tokens(analysis::Analyzer::Exact, query) {
-            let (s, e) = (sv.get(&pos), en.get(&pos));
+        for w in analysis::aligned(query) {
             // A stop word in either language carries no meaning for matching.
-            if s.is_none() || e.is_none() {
+            if !w.is_content() {
                 continue;
             }
+            let word = &w.exact;
             let part_of_ref = word.chars().all(|c| c.is_ascii_digit())
                 || word.len() == 1
                 || word.starts_with("kap");
@@ -70,9 +62,13 @@ impl Vocabulary {
                 continue;
             }
             total += 1;
-            let found = s.is_some_and(|s| self.words.contains(&format!("sv:{s}")))
-                || e.is_some_and(|e| self.words.contains(&format!("en:{e}")))
-                || self.words.contains(&format!("x:{word}"));
+            let found =
+                w.sv.as_ref()
+                    .is_some_and(|s| self.words.contains(&format!("sv:{s}")))
+                    || w.en
+                        .as_ref()
+                        .is_some_and(|e| self.words.contains(&format!("en:{e}")))
+                    || self.words.contains(&format!("x:{word}"));
             if found {
                 hit += 1;
             }

@@ -21,7 +21,6 @@ use crate::curated::Curated;
 use crate::index::schema::Fields;
 use crate::index::store::{self, StoreError};
 use crate::markup::Marked;
-use crate::wire::FacetCount;
 use cards::Vocabulary;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -100,6 +99,13 @@ pub struct SearchResults {
     pub suggestion: Option<String>,
     /// Matching sections per filter value, most first.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+/// How many matching sections have one filter value (serialised as the contract's facet).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -533,14 +539,9 @@ impl Engine {
 
 /// Number of words in a query that are not stop words in either language.
 fn content_words(q: &str) -> usize {
-    let sv: std::collections::HashSet<usize> =
-        crate::analysis::tokens(crate::analysis::Analyzer::Sv, q)
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect();
-    crate::analysis::tokens(crate::analysis::Analyzer::En, q)
-        .into_iter()
-        .filter(|(p, _)| sv.contains(p))
+    crate::analysis::aligned(q)
+        .iter()
+        .filter(|w| w.is_content())
         .count()
 }
 

@@ -13,9 +13,8 @@
 //! whole-phrase alternatives at 0.8, and legal references matched as normalised keys (the
 //! provision a section is: ×8, sections citing it: ×1.5).
 
-use crate::analysis::{self, compound, legal, lexicon::Lexicon};
+use crate::analysis::{self, Word, compound, legal, lexicon::Lexicon};
 use crate::index::schema::Fields;
-use std::collections::HashMap;
 use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -30,51 +29,43 @@ pub fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
 
-/// The analyzed words of a text: position → (exact form, Swedish stem, English stem).
+/// The analyzed words of a query (at most [`super::MAX_QUERY_WORDS`]).
 pub struct Words {
-    pub items: Vec<(usize, String, Option<String>, Option<String>)>,
+    pub items: Vec<Word>,
 }
 
 impl Words {
     pub fn of(text: &str) -> Words {
-        let sv: HashMap<usize, String> = analysis::tokens(analysis::Analyzer::Sv, text)
-            .into_iter()
-            .collect();
-        let en: HashMap<usize, String> = analysis::tokens(analysis::Analyzer::En, text)
-            .into_iter()
-            .collect();
-        let items = analysis::tokens(analysis::Analyzer::Exact, text)
-            .into_iter()
-            .take(super::MAX_QUERY_WORDS)
-            .map(|(p, w)| (p, w, sv.get(&p).cloned(), en.get(&p).cloned()))
-            .collect();
+        let mut items = analysis::aligned(text);
+        items.truncate(super::MAX_QUERY_WORDS);
         Words { items }
     }
 
     pub fn exact(&self) -> Vec<String> {
-        self.items.iter().map(|(_, w, _, _)| w.clone()).collect()
+        self.items.iter().map(|w| w.exact.clone()).collect()
     }
+}
+
+/// A stem in the title (×3), the heading trail (×2) and the text (×1) of one language.
+fn stem_clauses(fields: [Field; 3], stem: &str) -> [Box<dyn Query>; 3] {
+    let [title, trail, body] = fields;
+    [
+        term_query(title, stem, 3.0),
+        term_query(trail, stem, 2.0),
+        term_query(body, stem, 1.0),
+    ]
 }
 
 /// The clause for one word: the best of its matches over all fields. `df` gives the number of
 /// sections holding a term.
-fn word_clause(
-    f: &Fields,
-    word: &str,
-    sv: Option<&str>,
-    en: Option<&str>,
-    df: &dyn Fn(Field, &str) -> u64,
-) -> Box<dyn Query> {
+fn word_clause(f: &Fields, w: &Word, df: &dyn Fn(Field, &str) -> u64) -> Box<dyn Query> {
+    let (word, sv) = (w.exact.as_str(), w.sv.as_deref());
     let mut alts: Vec<Box<dyn Query>> = Vec::new();
     if let Some(s) = sv {
-        alts.push(term_query(f.title_sv, s, 3.0));
-        alts.push(term_query(f.trail_sv, s, 2.0));
-        alts.push(term_query(f.body_sv, s, 1.0));
+        alts.extend(stem_clauses([f.title_sv, f.trail_sv, f.body_sv], s));
     }
-    if let Some(e) = en {
-        alts.push(term_query(f.title_en, e, 3.0));
-        alts.push(term_query(f.trail_en, e, 2.0));
-        alts.push(term_query(f.body_en, e, 1.0));
+    if let Some(e) = &w.en {
+        alts.extend(stem_clauses([f.title_en, f.trail_en, f.body_en], e));
     }
     // The exact word form is not an alternative of its own: a section with the exact form has
     // the stem too, and the exact form's posting list was a third of a query's postings. Taken
@@ -165,13 +156,8 @@ fn phrase_clause(
     let must: Vec<(Occur, Box<dyn Query>)> = words
         .items
         .iter()
-        .filter(|(_, _, s, e)| s.is_some() || e.is_some())
-        .map(|(_, w, s, e)| {
-            (
-                Occur::Must,
-                word_clause(f, w, s.as_deref(), e.as_deref(), df),
-            )
-        })
+        .filter(|w| w.sv.is_some() || w.en.is_some())
+        .map(|w| (Occur::Must, word_clause(f, w, df)))
         .collect();
     let n = must.len();
     if must.is_empty() {
@@ -185,12 +171,12 @@ fn phrase_clause(
 /// lexicon terms and no Swedish stop word. Words of a legal reference do not count: the "a" of
 /// "19 kap. 25 a §" is not the English article.
 fn is_english(words: &Words, lexicon: &Lexicon, of_reference: &dyn Fn(&str) -> bool) -> bool {
-    let counted = || words.items.iter().filter(|(_, w, _, _)| !of_reference(w));
+    let counted = || words.items.iter().filter(|w| !of_reference(&w.exact));
     let english_stops = counted()
-        .filter(|(_, _, s, e)| s.is_some() && e.is_none())
+        .filter(|w| w.sv.is_some() && w.en.is_none())
         .count();
     let swedish_stops = counted()
-        .filter(|(_, _, s, e)| s.is_none() && e.is_some())
+        .filter(|w| w.sv.is_none() && w.en.is_some())
         .count();
     english_stops > swedish_stops || (swedish_stops == 0 && lexicon.is_english_term(&words.exact()))
 }
@@ -214,6 +200,14 @@ fn reference_word(refs: &[String]) -> impl Fn(&str) -> bool + '_ {
     move |word: &str| !refs.is_empty() && (part_of_reference(word) || laws.contains(&word))
 }
 
+/// What every step of [`build`] reads: the fields, the document frequencies and whether the
+/// query reads as English.
+struct Builder<'a> {
+    f: &'a Fields,
+    df: &'a dyn Fn(Field, &str) -> u64,
+    english: bool,
+}
+
 /// See the module docs.
 pub fn build(
     f: &Fields,
@@ -224,144 +218,23 @@ pub fn build(
     let text = super::clip(raw);
     let words = Words::of(text);
     let refs = legal::references(text);
-    let exact = words.exact();
-    let spans = lexicon.spans(&exact);
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut phrase_terms = Vec::new();
     let of_reference = reference_word(&refs);
-    let english = is_english(&words, lexicon, &of_reference);
-    let mut per_word: Vec<Option<Box<dyn Query>>> = Vec::with_capacity(words.items.len());
-    for (pos, word, sv, en) in &words.items {
-        if of_reference(word) || (sv.is_none() && en.is_none()) {
-            per_word.push(None);
-            continue;
-        }
-        // An English query weighs the English fields double, so English documents come first.
-        let clause = if english {
-            let q = word_clause(f, word, sv.as_deref(), en.as_deref(), df);
-            let en_first = en.as_deref().map(|e| {
-                Box::new(BoostQuery::new(
-                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                        vec![
-                            term_query(f.title_en, e, 3.0),
-                            term_query(f.trail_en, e, 2.0),
-                            term_query(f.body_en, e, 1.0),
-                        ],
-                        0.3,
-                    )),
-                    2.0,
-                )) as Box<dyn Query>
-            });
-            match en_first {
-                Some(e) => Box::new(DisjunctionMaxQuery::with_tie_breaker(vec![q, e], 0.0))
-                    as Box<dyn Query>,
-                None => q,
-            }
-        } else {
-            word_clause(f, word, sv.as_deref(), en.as_deref(), df)
-        };
-        per_word.push(Some(clause));
-        // A stop word's place in a phrase is left empty, as the index leaves it.
-        if !analysis::is_stop_word(word) {
-            phrase_terms.push((*pos, Term::from_field_text(f.body_exact, word)));
-        }
-    }
-    // A lexicon phrase is one slot: the best of the words as typed and each alternative, the
-    // alternative scaled to the number of words it stands for.
-    for (start, len, alts) in &spans {
-        if exact[*start..*start + *len].iter().all(|w| of_reference(w)) {
-            continue;
-        }
-        let typed: Vec<(Occur, Box<dyn Query>)> = per_word[*start..*start + *len]
-            .iter_mut()
-            .filter_map(|c| c.take())
-            .map(|c| (Occur::Should, c))
-            .collect();
-        let mut options: Vec<Box<dyn Query>> = Vec::new();
-        if !typed.is_empty() {
-            options.push(Box::new(BooleanQuery::new(typed)));
-        }
-        // Alternatives that differ only in inflection ("lagen om …" / "lag om …") stem alike
-        // and would match the same sections again: the first of them stands for all.
-        let mut seen: Vec<Vec<String>> = Vec::new();
-        for alt in alts {
-            let words = Words::of(alt);
-            let stems: Vec<String> = words
-                .items
-                .iter()
-                .map(|(_, w, s, _)| analysis::fold(s.as_deref().unwrap_or(w)))
-                .collect();
-            if seen.contains(&stems) {
-                continue;
-            }
-            seen.push(stems);
-            if let Some((q, n)) = phrase_clause(f, &words, df) {
-                // English queries keep their English documents first: the Swedish translations
-                // count half as much (0.4 since the folded and compound-part fields stopped
-                // holding every word, which had lifted English documents; English nDCG
-                // 0.711 → 0.742 on tests/relevance).
-                let weight = if english { 0.4 } else { 0.8 } * (*len as f32).max(1.0) / n as f32;
-                options.push(Box::new(BoostQuery::new(q, weight)));
-            }
-        }
-        if !options.is_empty() {
-            clauses.push((
-                Occur::Should,
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(options, 0.1)),
-            ));
-        }
-    }
+    let b = Builder {
+        f,
+        df,
+        english: is_english(&words, lexicon, &of_reference),
+    };
+    let mut per_word = b.word_clauses(&words, &of_reference);
+    let mut clauses = b.lexicon_clauses(&words, lexicon, &mut per_word, &of_reference);
     clauses.extend(per_word.into_iter().flatten().map(|c| (Occur::Should, c)));
-    // Two words that the texts write as one compound ("avtals spärr" → "avtalsspärr").
-    for pair in words.items.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        if b.0 != a.0 + 1 || a.1.chars().count() < 3 || b.1.chars().count() < 3 {
-            continue;
-        }
-        let joined = [format!("{}{}", a.1, b.1), format!("{}s{}", a.1, b.1)]
-            .into_iter()
-            .find(|j| df(f.body_exact, j) > 0);
-        if let Some(j) = joined {
-            let (s, e) = (
-                analysis::tokens(analysis::Analyzer::Sv, &j),
-                analysis::tokens(analysis::Analyzer::En, &j),
-            );
-            let s = s.first().map(|(_, t)| t.clone());
-            let e = e.first().map(|(_, t)| t.clone());
-            clauses.push((
-                Occur::Should,
-                word_clause(f, &j, s.as_deref(), e.as_deref(), df),
-            ));
-        }
-    }
-    if phrase_terms.len() >= 2 {
-        let first = phrase_terms[0].0;
-        let terms = phrase_terms
-            .into_iter()
-            .map(|(p, t)| (p - first, t))
-            .collect();
-        let phrase = PhraseQuery::new_with_offset_and_slop(terms, 2);
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(phrase), 2.0)),
-        ));
-    }
-    let qualified = refs.iter().any(|r| r.contains('/'));
-    for key in &refs {
-        // With a law named ("19 kap. LOU"), only that law's provision counts as the section itself.
-        let is_boost = if qualified && !key.contains('/') {
-            1.0
-        } else {
-            8.0
-        };
-        clauses.push((Occur::Should, term_query(f.refs_is, key, is_boost)));
-        clauses.push((Occur::Should, term_query(f.refs_cited, key, 1.5)));
-    }
+    clauses.extend(b.joined_words(&words));
+    clauses.extend(b.phrase_bonus(&words, &of_reference));
+    clauses.extend(b.reference_clauses(&refs));
     if clauses.is_empty() {
         return None;
     }
     let core: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-    if !english {
+    if !b.english {
         return Some(core);
     }
     // English documents first for English queries: a constant bonus for matching sections.
@@ -376,6 +249,166 @@ pub fn build(
         (Occur::Must, core),
         (Occur::Should, Box::new(english_docs)),
     ])))
+}
+
+impl Builder<'_> {
+    /// One clause per word (`None` for words of a legal reference and stop words of both
+    /// languages). An English query weighs the English fields double, so English documents
+    /// come first.
+    fn word_clauses(
+        &self,
+        words: &Words,
+        of_reference: &dyn Fn(&str) -> bool,
+    ) -> Vec<Option<Box<dyn Query>>> {
+        let f = self.f;
+        words
+            .items
+            .iter()
+            .map(|w| {
+                if of_reference(&w.exact) || (w.sv.is_none() && w.en.is_none()) {
+                    return None;
+                }
+                let q = word_clause(f, w, self.df);
+                let en_first = w.en.as_deref().filter(|_| self.english).map(|e| {
+                    Box::new(BoostQuery::new(
+                        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                            stem_clauses([f.title_en, f.trail_en, f.body_en], e).into(),
+                            0.3,
+                        )),
+                        2.0,
+                    )) as Box<dyn Query>
+                });
+                Some(match en_first {
+                    Some(e) => Box::new(DisjunctionMaxQuery::with_tie_breaker(vec![q, e], 0.0))
+                        as Box<dyn Query>,
+                    None => q,
+                })
+            })
+            .collect()
+    }
+
+    /// A lexicon phrase is one slot: the best of the words as typed (taken out of `per_word`)
+    /// and each alternative, the alternative scaled to the number of words it stands for.
+    fn lexicon_clauses(
+        &self,
+        words: &Words,
+        lexicon: &Lexicon,
+        per_word: &mut [Option<Box<dyn Query>>],
+        of_reference: &dyn Fn(&str) -> bool,
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let exact = words.exact();
+        let mut clauses = Vec::new();
+        for (start, len, alts) in &lexicon.spans(&exact) {
+            if exact[*start..*start + *len].iter().all(|w| of_reference(w)) {
+                continue;
+            }
+            let typed: Vec<(Occur, Box<dyn Query>)> = per_word[*start..*start + *len]
+                .iter_mut()
+                .filter_map(|c| c.take())
+                .map(|c| (Occur::Should, c))
+                .collect();
+            let mut options: Vec<Box<dyn Query>> = Vec::new();
+            if !typed.is_empty() {
+                options.push(Box::new(BooleanQuery::new(typed)));
+            }
+            // Alternatives that differ only in inflection ("lagen om …" / "lag om …") stem
+            // alike and would match the same sections again: the first of them stands for all.
+            let mut seen: Vec<Vec<String>> = Vec::new();
+            for alt in alts {
+                let words = Words::of(alt);
+                let stems: Vec<String> = words
+                    .items
+                    .iter()
+                    .map(|w| analysis::fold(w.sv.as_deref().unwrap_or(&w.exact)))
+                    .collect();
+                if seen.contains(&stems) {
+                    continue;
+                }
+                seen.push(stems);
+                if let Some((q, n)) = phrase_clause(self.f, &words, self.df) {
+                    // English queries keep their English documents first: the Swedish
+                    // translations count half as much (0.4 since the folded and compound-part
+                    // fields stopped holding every word, which had lifted English documents;
+                    // English nDCG 0.711 → 0.742 on tests/relevance).
+                    let weight =
+                        if self.english { 0.4 } else { 0.8 } * (*len as f32).max(1.0) / n as f32;
+                    options.push(Box::new(BoostQuery::new(q, weight)));
+                }
+            }
+            if !options.is_empty() {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(options, 0.1)) as Box<dyn Query>,
+                ));
+            }
+        }
+        clauses
+    }
+
+    /// Two words that the texts write as one compound ("avtals spärr" → "avtalsspärr").
+    fn joined_words(&self, words: &Words) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut clauses = Vec::new();
+        for pair in words.items.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if b.pos != a.pos + 1 || a.exact.chars().count() < 3 || b.exact.chars().count() < 3 {
+                continue;
+            }
+            let joined = [
+                format!("{}{}", a.exact, b.exact),
+                format!("{}s{}", a.exact, b.exact),
+            ]
+            .into_iter()
+            .find(|j| (self.df)(self.f.body_exact, j) > 0);
+            if let Some(word) = joined.as_deref().and_then(|j| analysis::aligned(j).pop()) {
+                clauses.push((Occur::Should, word_clause(self.f, &word, self.df)));
+            }
+        }
+        clauses
+    }
+
+    /// The words standing together as typed (exact forms, slop 2), ×2. A stop word's place is
+    /// left empty, as the index leaves it.
+    fn phrase_bonus(
+        &self,
+        words: &Words,
+        of_reference: &dyn Fn(&str) -> bool,
+    ) -> Option<(Occur, Box<dyn Query>)> {
+        let terms: Vec<(usize, Term)> = words
+            .items
+            .iter()
+            .filter(|w| !of_reference(&w.exact) && (w.sv.is_some() || w.en.is_some()))
+            .filter(|w| !analysis::is_stop_word(&w.exact))
+            .map(|w| (w.pos, Term::from_field_text(self.f.body_exact, &w.exact)))
+            .collect();
+        if terms.len() < 2 {
+            return None;
+        }
+        let first = terms[0].0;
+        let terms = terms.into_iter().map(|(p, t)| (p - first, t)).collect();
+        let phrase = PhraseQuery::new_with_offset_and_slop(terms, 2);
+        Some((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(phrase), 2.0)),
+        ))
+    }
+
+    /// Legal references as keys: the section that is the provision (×8) and sections citing it
+    /// (×1.5). With a law named ("19 kap. LOU"), only that law's provision counts as the
+    /// section itself.
+    fn reference_clauses(&self, refs: &[String]) -> Vec<(Occur, Box<dyn Query>)> {
+        let qualified = refs.iter().any(|r| r.contains('/'));
+        let mut clauses = Vec::new();
+        for key in refs {
+            let is_boost = if qualified && !key.contains('/') {
+                1.0
+            } else {
+                8.0
+            };
+            clauses.push((Occur::Should, term_query(self.f.refs_is, key, is_boost)));
+            clauses.push((Occur::Should, term_query(self.f.refs_cited, key, 1.5)));
+        }
+        clauses
+    }
 }
 
 /// Score added to English sections for a query that reads as English.

@@ -384,13 +384,8 @@ pub fn mark_words(text: &str, stems: &HashSet<String>) -> Marked {
 
 /// Stems of a query in both languages, for marking.
 pub fn query_stems(q: &str) -> HashSet<String> {
-    let mut set = HashSet::new();
-    for a in [crate::analysis::Analyzer::Sv, crate::analysis::Analyzer::En] {
-        set.extend(
-            crate::analysis::tokens(a, super::clip(q))
-                .into_iter()
-                .map(|(_, t)| t),
-        );
-    }
-    set
+    crate::analysis::aligned(super::clip(q))
+        .iter()
+        .flat_map(|w| w.stems().map(str::to_string).collect::<Vec<_>>())
+        .collect()
 }

@@ -1,0 +1,183 @@
+//! Documents and cards as tantivy documents: one per section, with the analysed fields
+//! (compound parts, folded words, legal references cited and the provision a statute section
+//! is) and the filter values (facets) on each document's lead section.
+
+use crate::analysis::legal;
+use crate::curated::cards::Card;
+use crate::document::{Document, Kind};
+use crate::index::schema::Fields;
+use std::collections::BTreeSet;
+use tantivy::TantivyDocument;
+
+/// Turns a document into one tantivy document per section.
+pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
+    let law = legal::law_of_title(&doc.title);
+    let mut cited: BTreeSet<String> = BTreeSet::new();
+    for r in &doc.meta.legal_refs {
+        cited.extend(legal::references(r));
+    }
+    let title_refs = legal::references(&doc.title);
+    let meta_json = serde_json::to_string(&doc.meta).expect("meta serialises");
+    let facets = document_facets(doc);
+    let (title_f, trail_f, body_f) = match doc.lang {
+        crate::document::Lang::Sv => (f.title_sv, f.trail_sv, f.body_sv),
+        crate::document::Lang::En => (f.title_en, f.trail_en, f.body_en),
+    };
+    let mut out = Vec::with_capacity(doc.sections.len());
+    for (ord, s) in doc.sections.iter().enumerate() {
+        let mut t = TantivyDocument::default();
+        t.add_text(f.path, doc.path.as_str());
+        t.add_text(f.kind, doc.kind.as_str());
+        t.add_text(f.lang, doc.lang.as_str());
+        t.add_text(f.title, &doc.title);
+        t.add_text(title_f, &doc.title);
+        match s.trail_label() {
+            Some(label) => {
+                t.add_text(f.section, &label);
+                t.add_text(trail_f, &label);
+            }
+            // A document's lead (text before its first heading) is about its title.
+            None => t.add_text(trail_f, &doc.title),
+        }
+        if let Some(h) = &s.heading {
+            t.add_text(f.heading, h);
+        }
+        t.add_text(body_f, &s.text);
+        t.add_text(f.body_exact, &s.text);
+        let all = format!("{}\n{}\n{}", doc.title, s.trail.join(" "), s.text);
+        let (fold, parts) = fold_and_parts(&all);
+        t.add_text(f.fold, fold);
+        t.add_text(f.parts, parts);
+        t.add_text(f.anchor, &s.anchor);
+        t.add_u64(f.level, s.level as u64);
+        t.add_u64(f.ord, ord as u64);
+        // The provisions a section is (statute ladder) or is about (a heading naming them).
+        let mut about: BTreeSet<String> = BTreeSet::new();
+        if doc.kind != Kind::Pdf {
+            about.extend(legal::provision_of_trail(&s.trail, law));
+            about.extend(legal::chapter_of_trail(&s.trail, law));
+            // A statute's lead section is the law itself ("SFS 2016:1145").
+            if ord == 0 {
+                about.extend(law.and_then(legal::sfs_of_law));
+            }
+        }
+        match s.trail_label() {
+            Some(label) => about.extend(legal::references(&label)),
+            // A document's lead is about its title, the provisions it names included
+            // ("Reserverade kontrakt enligt LOU 4 kap. 18 §").
+            None => about.extend(title_refs.iter().cloned()),
+        }
+        // A document whose title names a case, bill or law is about it in every section.
+        about.extend(
+            title_refs
+                .iter()
+                .filter(|r| {
+                    !r.contains(':')
+                        || r.starts_with("hfd")
+                        || r.starts_with("ra")
+                        || r.starts_with("sfs")
+                        || r.starts_with("prop")
+                })
+                .cloned(),
+        );
+        for r in &about {
+            t.add_text(f.refs_is, r);
+        }
+        let mut refs = cited.clone();
+        refs.extend(legal::references(&s.text));
+        for r in &refs {
+            t.add_text(f.refs_cited, r);
+        }
+        // Document metadata is stored once, with the lead section (every page reads it there).
+        if ord == 0 {
+            t.add_text(f.meta, &meta_json);
+        }
+        // Filter values are the document's: written once, with the lead section. Counts and
+        // filters read them from there through `search::table` (on every section they were
+        // 3.3 % of a build's instructions).
+        if ord == 0 {
+            for facet in &facets {
+                t.add_facet(f.facets, facet.clone());
+            }
+        }
+        out.push(t);
+    }
+    out
+}
+
+/// The filter values of a document: topics, audiences, language, format, source folder, year.
+pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
+    use tantivy::schema::Facet;
+    let mut out = Vec::new();
+    let mut push = |kind: &str, value: &str| {
+        let value = value.trim();
+        if !value.is_empty() && !value.contains('/') {
+            out.push(Facet::from_path([kind, value]));
+        }
+    };
+    for t in &doc.meta.topics {
+        push("topic", t);
+    }
+    for a in &doc.meta.audience {
+        push("audience", a);
+    }
+    push("lang", doc.lang.as_str());
+    push("format", doc.kind.as_str());
+    let source = doc
+        .path
+        .as_str()
+        .split_once('/')
+        .map_or("(rot)", |(first, _)| first);
+    push("source", source);
+    if let Some(year) = doc
+        .meta
+        .reviewed
+        .as_deref()
+        .and_then(|r| r.get(..4))
+        .filter(|y| y.chars().all(|c| c.is_ascii_digit()))
+    {
+        push("year", year);
+    }
+    out
+}
+
+/// The inputs of the `fold` and `parts` fields, from one pass over the words of a text:
+/// - `fold`: the words that have a letter beyond ASCII (å, ä, ö, é, ...); a word typed in
+///   ASCII that is written in ASCII is found as it stands;
+/// - `parts`: the parts of its compounds ([`crate::analysis::compound::Dictionary::parts_text`]).
+fn fold_and_parts(text: &str) -> (String, String) {
+    let mut fold = String::new();
+    let words = crate::analysis::words::spans(text).map(|(_, word)| {
+        if !word.is_ascii() {
+            fold.push_str(word);
+            fold.push(' ');
+        }
+        word
+    });
+    let parts = crate::analysis::compound::dictionary().parts_of_words(words);
+    (fold, parts)
+}
+
+/// An answer card as a tantivy document: title, triggers (as the trail) and answer, analysed
+/// like documents; triggers also go through the English analyzer for English phrasings.
+pub fn card_doc(card: &Card, f: &Fields) -> TantivyDocument {
+    let mut t = TantivyDocument::default();
+    t.add_text(f.path, &card.file);
+    t.add_text(f.kind, "card");
+    t.add_text(f.lang, "sv");
+    t.add_text(f.title, &card.title);
+    t.add_text(f.title_sv, &card.title);
+    let triggers = card.triggers.join("\n");
+    t.add_text(f.trail_sv, &triggers);
+    t.add_text(f.trail_en, &triggers);
+    t.add_text(f.body_sv, &card.answer);
+    t.add_text(f.body_exact, card.match_text());
+    let (fold, parts) = fold_and_parts(&card.match_text());
+    t.add_text(f.fold, fold);
+    t.add_text(f.parts, parts);
+    t.add_text(f.anchor, &card.id);
+    for r in legal::references(&card.match_text()) {
+        t.add_text(f.refs_is, &r);
+    }
+    t
+}
