@@ -197,6 +197,35 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
         .collect();
     let h1_is_title = h1s.len() == 1;
 
+    let sections = sections_of(root, h1_is_title);
+
+    let all_text: String = sections.iter().map(|s| s.text.as_str()).collect();
+    super::check_garbled(&all_text)?;
+
+    let title = meta
+        .title
+        .clone()
+        .or(page_title)
+        .or_else(|| h1s.first().cloned())
+        .unwrap_or_else(|| super::markdown::title_from_file_name(path));
+    let mut meta = meta;
+    if meta.language.is_none() {
+        meta.language = lang_attr.map(|l| l.as_str().to_string());
+    }
+    Ok(Document {
+        path: path.clone(),
+        kind: Kind::Html,
+        title,
+        lang: Lang::Sv,
+        meta,
+        sections,
+        notes: Vec::new(),
+    })
+}
+
+/// The sections of the page's content: its text cut at the headings, with navigation, scripts,
+/// cookie banners and hidden parts left out.
+fn sections_of(root: scraper::ElementRef<'_>, h1_is_title: bool) -> Vec<crate::document::Section> {
     let mut outline = OutlineBuilder::new(h1_is_title);
     // Depth of the dropped subtree we are inside (0 = none), and the heading being read.
     let mut skip_depth = 0usize;
@@ -259,30 +288,7 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
             }
         }
     }
-    let sections = outline.finish();
-
-    let all_text: String = sections.iter().map(|s| s.text.as_str()).collect();
-    super::check_garbled(&all_text)?;
-
-    let title = meta
-        .title
-        .clone()
-        .or(page_title)
-        .or_else(|| h1s.first().cloned())
-        .unwrap_or_else(|| super::markdown::title_from_file_name(path));
-    let mut meta = meta;
-    if meta.language.is_none() {
-        meta.language = lang_attr.map(|l| l.as_str().to_string());
-    }
-    Ok(Document {
-        path: path.clone(),
-        kind: Kind::Html,
-        title,
-        lang: Lang::Sv,
-        meta,
-        sections,
-        notes: Vec::new(),
-    })
+    outline.finish()
 }
 
 /// ASP.NET and similar pages wrap the whole body in one `<form>`: such a form is page, not chrome.
