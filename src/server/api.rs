@@ -5,7 +5,7 @@
 use super::{Shared, filters_of, parse_limit, run_search};
 use crate::search::SearchRequest;
 use crate::urls;
-use crate::wire::{ApiError, SearchResponse};
+use crate::wire::ApiError;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
@@ -42,8 +42,10 @@ pub async fn search(
     let q = params.get("q").cloned().unwrap_or_default();
     let mut req = SearchRequest::new(q, limit);
     req.filters = filters_of(&params);
-    let results = run_search(&state, req).await;
-    no_store(Json(SearchResponse::from(&results)).into_response())
+    let searched = run_search(&state, req).await;
+    let mut response = searched.found.response().clone();
+    response.took_ms = searched.took_ms;
+    no_store(Json(response).into_response())
 }
 
 /// Search-as-you-type: up to 8 suggestions (answer cards first, then the titles of the best
@@ -55,7 +57,8 @@ pub async fn suggest(
     let q = params.get("q").cloned().unwrap_or_default();
     let mut suggestions = Vec::new();
     if q.trim().chars().count() >= 2 {
-        let res = run_search(&state, SearchRequest::new(q.clone(), 20)).await;
+        let searched = run_search(&state, SearchRequest::new(q.clone(), 20)).await;
+        let res = &searched.found.results;
         for c in &res.cards {
             suggestions.push(
                 serde_json::json!({"label": c.title, "url": urls::card(&c.id), "kind": "kort"}),

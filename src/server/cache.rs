@@ -10,16 +10,39 @@
 //! the benchmarks use to measure uncached throughput).
 
 use crate::search::{Engine, SearchRequest, SearchResults};
+use crate::wire::SearchResponse;
 use lru::LruCache;
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Most results kept.
 pub const CAPACITY: usize = 4096;
 
+/// One search's results, and their JSON contract shape made the first time it is asked for
+/// (the API answers a repeated query without marking its snippets again).
+pub struct Entry {
+    pub results: SearchResults,
+    wire: OnceLock<SearchResponse>,
+}
+
+impl Entry {
+    pub fn new(results: SearchResults) -> Entry {
+        Entry {
+            results,
+            wire: OnceLock::new(),
+        }
+    }
+
+    /// The results in the contract's shape.
+    pub fn response(&self) -> &SearchResponse {
+        self.wire
+            .get_or_init(|| SearchResponse::from(&self.results))
+    }
+}
+
 pub struct ResultCache {
     /// `None` when caching is off.
-    entries: Option<Mutex<LruCache<String, Arc<SearchResults>>>>,
+    entries: Option<Mutex<LruCache<String, Arc<Entry>>>>,
 }
 
 impl Default for ResultCache {
@@ -57,11 +80,11 @@ impl ResultCache {
         )
     }
 
-    pub fn get(&self, key: &str) -> Option<Arc<SearchResults>> {
+    pub fn get(&self, key: &str) -> Option<Arc<Entry>> {
         self.entries.as_ref()?.lock().ok()?.get(key).cloned()
     }
 
-    pub fn put(&self, key: String, response: Arc<SearchResults>) {
+    pub fn put(&self, key: String, response: Arc<Entry>) {
         if let Some(Ok(mut entries)) = self.entries.as_ref().map(|e| e.lock()) {
             entries.put(key, response);
         }

@@ -189,32 +189,45 @@ pub(crate) fn query_value<'a>(raw: Option<&'a str>, name: &str) -> Option<&'a st
     })
 }
 
+/// What [`run_search`] found, shared with the result cache (never copied), and how long this
+/// request took to get it (a lookup when it came from the cache).
+pub struct Searched {
+    pub found: Arc<cache::Entry>,
+    pub took_ms: f64,
+}
+
 /// Runs a search off the async threads, answering repeated requests from the result cache.
-pub async fn run_search(state: &Shared, req: SearchRequest) -> SearchResults {
+pub async fn run_search(state: &Shared, req: SearchRequest) -> Searched {
     let started = std::time::Instant::now();
+    let took = || (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0;
     let epoch = state.epoch.load(std::sync::atomic::Ordering::SeqCst);
     let engine = state.engine.load_full();
     let key = cache::ResultCache::key(epoch, &engine, &req);
-    if let Some(hit) = state.results.get(&key) {
-        let mut results = (*hit).clone();
-        results.took_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1000.0;
-        return results;
+    if let Some(found) = state.results.get(&key) {
+        return Searched {
+            found,
+            took_ms: took(),
+        };
     }
     let query = req.query.clone();
     let shared = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let results = engine.search(&req);
-        shared.results.put(key, Arc::new(results.clone()));
-        results
+    let found = tokio::task::spawn_blocking(move || {
+        let found = Arc::new(cache::Entry::new(engine.search(&req)));
+        shared.results.put(key, found.clone());
+        found
     })
     .await
     .unwrap_or_else(|e| {
         tracing::error!("search task failed: {e}");
-        SearchResults {
+        Arc::new(cache::Entry::new(SearchResults {
             query,
             ..SearchResults::default()
-        }
-    })
+        }))
+    });
+    Searched {
+        took_ms: found.results.took_ms,
+        found,
+    }
 }
 
 /// The filter parameters of a request (`topic=iop&format=pdf`), in the order of [`crate::search::FACET_KINDS`].

@@ -138,8 +138,9 @@ pub async fn search_page(
         let mut req = SearchRequest::new(query.clone(), PAGE_SIZE);
         req.offset = (page - 1) * PAGE_SIZE;
         req.filters = filters.clone();
-        let res = run_search(&state, req).await;
-        fill(&mut view, &res, &query, &filters, page);
+        let searched = run_search(&state, req).await;
+        fill(&mut view, &searched.found.results, &query, &filters, page);
+        view.took = format!("{:.1}", searched.took_ms);
     }
     render(&view)
 }
@@ -209,7 +210,6 @@ fn fill(
         })
         .collect();
     view.suggestion = res.suggestion.clone();
-    view.took = format!("{:.1}", res.took_ms);
     view.hits = group_hits(
         res.hits
             .iter()
