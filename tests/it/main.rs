@@ -9,7 +9,9 @@
 //! 4. `realdata`: everything under `../shared/realdata` is indexed or reported, and statute
 //!    sections rank for the procurers' queries.
 //! 5. `corpus`: the shipped corpus passes `check`.
+//! 6. `architecture`: the boundaries of ARCHITECTURE.md, as absences in the source.
 
+mod architecture;
 mod cli;
 mod corpus;
 mod curated;
