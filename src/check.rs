@@ -21,6 +21,16 @@ const KNOWN_KEYS: &[&str] = &[
     "legal_refs",
     "reviewed",
     "sources",
+    "statute",
+    // The se-lex export's keys (a statute dropped into the corpus as exported).
+    "beteckning",
+    "rubrik",
+    "departement",
+    "utfardad_datum",
+    "ikraft_datum",
+    "publicerad_datum",
+    "forarbeten",
+    "pdf_url",
     "description",
     "lang",
 ];
@@ -171,14 +181,17 @@ pub fn check_curated(
     let (files, _) = ingest::walk(corpus);
     let mut anchors: HashMap<String, HashSet<String>> = HashMap::new();
     let mut extractor = crate::ingest::worker::Extractor::new(spec.clone());
+    let mut docs = Vec::new();
     for f in &files {
         if let Ok(d) = extractor.extract(f) {
             anchors.insert(
                 f.rel.to_string(),
                 d.sections.iter().map(|s| s.anchor.clone()).collect(),
             );
+            docs.push(d);
         }
     }
+    let book = crate::law::book::StatuteBook::from_documents(docs.iter());
     let doc_exists = |path: &str, anchor: Option<&str>| match anchors.get(path) {
         Some(a) => anchor.is_none_or(|x| a.contains(x)),
         None => false,
@@ -191,6 +204,9 @@ pub fn check_curated(
             line: None,
             message: format!("does not parse: {reason}"),
         });
+    }
+    if !book.is_empty() {
+        problems.extend(amended_after_review(corpus, &book, &docs, &curated.cards));
     }
     let mut ids = HashSet::new();
     for card in &curated.cards {
@@ -251,6 +267,68 @@ pub fn check_curated(
         }
     }
     problems
+}
+
+/// Warnings for documents and cards that cite a paragraph amended by an act that came into force
+/// after their review ("4 kap. 18 § LOU ändrad genom SFS 2026:50 (i kraft 2026-07-01) efter
+/// granskningen 2026-01-10").
+fn amended_after_review(
+    corpus: &Path,
+    book: &crate::law::book::StatuteBook,
+    docs: &[crate::document::Document],
+    cards: &[crate::curated::cards::Card],
+) -> Vec<Problem> {
+    use crate::law::cite::{Context, citations, main_law};
+    let warn = |file: std::path::PathBuf, a: crate::law::book::Amended, reviewed: &str| Problem {
+        severity: Severity::Warning,
+        file,
+        line: None,
+        message: format!(
+            "{} ändrad genom SFS {} (i kraft {}) efter granskningen {}",
+            a.provision,
+            a.act,
+            a.in_force,
+            reviewed.get(..10).unwrap_or(reviewed)
+        ),
+    };
+    let mut out = Vec::new();
+    for d in docs.iter().filter(|d| d.meta.statute.is_none()) {
+        let Some(reviewed) = &d.meta.reviewed else {
+            continue;
+        };
+        let context = Context {
+            law: main_law(&d.meta.legal_refs),
+            chapter: None,
+        };
+        let cited: Vec<_> = d
+            .sections
+            .iter()
+            .map(|s| s.text.as_str())
+            .chain(d.meta.legal_refs.iter().map(String::as_str))
+            .flat_map(|t| citations(t, context))
+            .collect();
+        for a in book.amended_since(&cited, reviewed) {
+            out.push(warn(corpus.join(d.path.as_str()), a, reviewed));
+        }
+    }
+    for card in cards {
+        let Some(reviewed) = &card.reviewed else {
+            continue;
+        };
+        let context = Context {
+            law: main_law(&card.legal_basis),
+            chapter: None,
+        };
+        let cited: Vec<_> = [card.answer.as_str(), card.details.as_str()]
+            .into_iter()
+            .chain(card.legal_basis.iter().map(String::as_str))
+            .flat_map(|t| citations(t, context))
+            .collect();
+        for a in book.amended_since(&cited, reviewed) {
+            out.push(warn(corpus.join(&card.file), a, reviewed));
+        }
+    }
+    out
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

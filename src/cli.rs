@@ -76,12 +76,33 @@ enum Command {
         #[arg(long, default_value = "corpus")]
         corpus: PathBuf,
     },
+    /// Statutes in the corpus: fetch the current text from the legal database.
+    Statute {
+        #[command(subcommand)]
+        action: StatuteAction,
+    },
     /// Internal: extracts HTML/PDF files for the indexer in an isolated process.
     #[command(hide = true)]
     ExtractWorker {
         /// The limits as JSON (the indexer passes its own); the defaults when absent.
         #[arg(long)]
         limits: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum StatuteAction {
+    /// Download the current consolidated text of statutes (e.g. 2016:1145 2022:900) into
+    /// `<corpus>/lag/`, with the register's amendments, and report what changed.
+    Fetch {
+        /// SFS numbers.
+        #[arg(required = true)]
+        sfs: Vec<String>,
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// The legal database's address.
+        #[arg(long, env = "VAGVISARE_SFS_BASE", default_value = crate::law::OFFICIAL_BASE)]
+        base: String,
     },
 }
 
@@ -241,6 +262,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve(&opts, &addr, watch)
         }
         Command::Check { corpus } => check(&corpus),
+        Command::Statute {
+            action: StatuteAction::Fetch { sfs, corpus, base },
+        } => fetch_statutes(&sfs, &corpus, &base),
         Command::ExtractWorker { limits } => {
             let limits = match limits {
                 Some(json) => serde_json::from_str(&json).context("--limits is not valid")?,
@@ -250,6 +274,38 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Fetches each statute; one that fails is reported and leaves its file as it was.
+fn fetch_statutes(numbers: &[String], corpus: &std::path::Path, base: &str) -> Result<ExitCode> {
+    if !corpus.is_dir() {
+        eprintln!(
+            "vagvisare: corpus folder {} does not exist",
+            corpus.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let client = crate::fetch::Client::new(base);
+    let today = crate::curated::common::today_string();
+    let mut failed = 0;
+    let mut out = std::io::stdout().lock();
+    for sfs in numbers {
+        match client.fetch(corpus, sfs.trim(), &today) {
+            Ok(f) => writeln!(out, "{f}")?,
+            Err(e) => {
+                failed += 1;
+                eprintln!("vagvisare: SFS {sfs}: {e}; nothing written");
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "vagvisare: {failed} of {} statutes not fetched",
+            numbers.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn index_options(dirs: &Dirs, limits: &LimitArgs) -> Result<Options> {

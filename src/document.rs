@@ -149,6 +149,51 @@ pub struct Meta {
     pub reviewed: Option<String>,
     #[serde(default)]
     pub sources: Vec<String>,
+    /// Set when the document is a statute's text (kind "lagtext").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statute: Option<StatuteMeta>,
+}
+
+/// What makes a document a statute's text: its SFS number and how current it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatuteMeta {
+    /// `2016:1145`.
+    pub sfs: String,
+    /// The last amendment the text includes ("ändrad t.o.m. SFS 2025:123"), when known.
+    #[serde(default)]
+    pub amended_to: Option<String>,
+    /// Where the text was fetched from.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// When it was fetched (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub fetched: Option<String>,
+    /// The amendments the register lists, with the date each came into force.
+    #[serde(default)]
+    pub amendments: Vec<Amendment>,
+}
+
+/// One amending act of a statute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Amendment {
+    /// `2021:1110`.
+    pub sfs: String,
+    /// `YYYY-MM-DD`, when the register gives it.
+    #[serde(default)]
+    pub in_force: Option<String>,
+    /// What it changed ("ändr. 4 kap. 18 §, …"), as the register words it.
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl StatuteMeta {
+    /// When an amending act came into force, if the register gave it.
+    pub fn in_force(&self, sfs: &str) -> Option<&str> {
+        self.amendments
+            .iter()
+            .find(|a| a.sfs == sfs)
+            .and_then(|a| a.in_force.as_deref())
+    }
 }
 
 /// One part of a document between two headings: what a search hit points to.
@@ -164,6 +209,10 @@ pub struct Section {
     pub level: u8,
     /// Plain text of the section, NFC-normalised, paragraphs separated by blank lines.
     pub text: String,
+    /// In a statute: the act that last changed this paragraph (the text's closing
+    /// "Lag (2021:1110)."), `2021:1110`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amended: Option<String>,
 }
 
 impl Section {
@@ -192,6 +241,16 @@ pub struct Document {
 }
 
 impl Document {
+    /// What the index and the filters call the document's kind: `lagtext` for a statute's
+    /// text, else its file format (`markdown`, `html`, `pdf`, `text`).
+    pub fn kind_name(&self) -> &'static str {
+        if self.meta.statute.is_some() {
+            "lagtext"
+        } else {
+            self.kind.as_str()
+        }
+    }
+
     /// Total characters of text over all sections.
     pub fn text_len(&self) -> usize {
         self.sections.iter().map(|s| s.text.len()).sum()
@@ -233,6 +292,29 @@ pub fn slugify(heading: &str) -> String {
     out
 }
 
+/// The anchor of a statute's paragraph or chapter, stable across versions of the text:
+/// `K4P18` (4 kap. 18 §), `K19P25a` (19 kap. 25 a §), `K19a` (19 a kap.), `P8` (8 § of a law
+/// without chapters). Chapter and paragraph are given as numbers with an optional letter, spaces
+/// allowed ("19 a", "25a").
+pub fn statute_anchor(chapter: Option<&str>, paragraph: Option<&str>) -> String {
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut out = String::new();
+    if let Some(c) = chapter {
+        out.push('K');
+        out.push_str(&squeeze(c));
+    }
+    if let Some(p) = paragraph {
+        out.push('P');
+        out.push_str(&squeeze(p));
+    }
+    out
+}
+
 /// Hands out unique anchors within one document: the second "Bakgrund" becomes "bakgrund-2".
 #[derive(Default)]
 pub struct AnchorSet {
@@ -241,7 +323,11 @@ pub struct AnchorSet {
 
 impl AnchorSet {
     pub fn unique(&mut self, heading: &str) -> String {
-        let base = slugify(heading);
+        self.unique_id(slugify(heading))
+    }
+
+    /// `id` itself the first time, `id-2`, `id-3`, … after.
+    pub fn unique_id(&mut self, base: String) -> String {
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
         if *n == 1 { base } else { format!("{base}-{n}") }

@@ -1,6 +1,7 @@
 //! Text with marked ranges, and the one HTML escaper. Search returns snippets and document text
 //! as [`Marked`] (plain text plus the byte ranges of the words that matched); each front end
 //! marks them its own way: HTML `<mark>` for the pages and the JSON contract, «…» in a terminal.
+//! A page may also lay links over ranges of the text (citations that open the law).
 
 use std::ops::Range;
 
@@ -21,24 +22,82 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// Plain text and the byte ranges in it that matched a query (sorted, not overlapping, each on
-/// character boundaries).
+/// character boundaries), and links laid over other ranges (sorted, not overlapping).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Marked {
     pub text: String,
     pub marks: Vec<Range<usize>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// A link over a range of a [`Marked`] text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    pub range: Range<usize>,
+    pub href: String,
+    /// Shown on hover and focus (`title`).
+    pub title: Option<String>,
+    /// Leads off the site: marked as such (class `ext`, and `note` for screen readers).
+    pub external: bool,
+    /// Words read out after the link text and not shown ("(extern webbplats)").
+    pub note: Option<String>,
 }
 
 impl Marked {
     pub fn plain(text: impl Into<String>) -> Marked {
         Marked {
             text: text.into(),
-            marks: Vec::new(),
+            ..Marked::default()
         }
     }
 
-    /// Escaped HTML with each mark in `<mark>`.
+    /// Escaped HTML with each mark in `<mark>` and each link an `<a>` (a mark that crosses a
+    /// link's edge is closed and opened again, so the elements nest).
     pub fn to_html(&self) -> String {
-        self.render(escape_html, "<mark>", "</mark>")
+        if self.links.is_empty() {
+            return self.render(escape_html, "<mark>", "</mark>");
+        }
+        let mut cuts: Vec<usize> = vec![0, self.text.len()];
+        for r in self.marks.iter().chain(self.links.iter().map(|l| &l.range)) {
+            cuts.extend([r.start, r.end]);
+        }
+        cuts.retain(|&c| c <= self.text.len() && self.text.is_char_boundary(c));
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut out = String::with_capacity(self.text.len() + 64);
+        let mut open_link: Option<&Link> = None;
+        for pair in cuts.windows(2) {
+            let (from, to) = (pair[0], pair[1]);
+            if from == to {
+                continue;
+            }
+            let link = self
+                .links
+                .iter()
+                .find(|l| l.range.start <= from && from < l.range.end);
+            if open_link.map(|l| &l.range) != link.map(|l| &l.range) {
+                if let Some(l) = open_link.take() {
+                    close_link(&mut out, l);
+                }
+                if let Some(l) = link {
+                    open_link_tag(&mut out, l);
+                    open_link = Some(l);
+                }
+            }
+            let marked = self.marks.iter().any(|r| r.start <= from && from < r.end);
+            if marked {
+                out.push_str("<mark>");
+            }
+            out.push_str(&escape_html(&self.text[from..to]));
+            if marked {
+                out.push_str("</mark>");
+            }
+        }
+        if let Some(l) = open_link {
+            close_link(&mut out, l);
+        }
+        out
     }
 
     /// The text with each mark between `open` and `close` (for a terminal: « and »).
@@ -66,6 +125,32 @@ impl Marked {
         out.push_str(&text(&self.text[at..]));
         out
     }
+}
+
+fn open_link_tag(out: &mut String, l: &Link) {
+    out.push_str("<a href=\"");
+    out.push_str(&escape_html(&l.href));
+    out.push('"');
+    if l.external {
+        out.push_str(" class=\"ext\" rel=\"external noopener\"");
+    } else {
+        out.push_str(" class=\"cite\"");
+    }
+    if let Some(t) = &l.title {
+        out.push_str(" title=\"");
+        out.push_str(&escape_html(t));
+        out.push('"');
+    }
+    out.push('>');
+}
+
+fn close_link(out: &mut String, l: &Link) {
+    if let Some(n) = &l.note {
+        out.push_str("<span class=\"visually-hidden\"> ");
+        out.push_str(&escape_html(n));
+        out.push_str("</span>");
+    }
+    out.push_str("</a>");
 }
 
 /// Builds a [`Marked`] piece by piece, folding every run of white space into one space and
@@ -135,5 +220,40 @@ mod tests {
             "Reserverad upphandling <enligt> «4:18» & mer"
         );
         assert_eq!(escape_html("\"å'"), "&quot;å&#39;");
+    }
+
+    #[test]
+    fn links_nest_with_marks() {
+        let text = "enligt 4 kap. 18 § LOU <x>";
+        let at = |s: &str| {
+            let i = text.find(s).unwrap();
+            i..i + s.len()
+        };
+        let m = Marked {
+            text: text.into(),
+            marks: vec![at("18"), at("LOU")],
+            links: vec![
+                Link {
+                    range: at("4 kap. 18 §"),
+                    href: "/lag.md#K4P18".into(),
+                    title: Some("En \"myndighet\" får".into()),
+                    external: false,
+                    note: None,
+                },
+                Link {
+                    range: at("LOU"),
+                    href: "https://example.org/?a=1&b=2".into(),
+                    title: None,
+                    external: true,
+                    note: Some("(extern webbplats)".into()),
+                },
+            ],
+        };
+        assert_eq!(
+            m.to_html(),
+            "enligt <a href=\"/lag.md#K4P18\" class=\"cite\" title=\"En &quot;myndighet&quot; får\">4 kap. <mark>18</mark> §</a> \
+<a href=\"https://example.org/?a=1&amp;b=2\" class=\"ext\" rel=\"external noopener\"><mark>LOU</mark><span class=\"visually-hidden\"> (extern webbplats)</span></a> &lt;x&gt;"
+        );
+        assert_eq!(m.to_plain("«", "»"), "enligt 4 kap. «18» § «LOU» <x>");
     }
 }

@@ -12,8 +12,9 @@ use tantivy::schema::{
 };
 
 /// Bump when fields change, or what the indexer puts into them: the indexer then rebuilds the
-/// index by itself. (10: filter values on a document's lead section only.)
-pub const SCHEMA_VERSION: u32 = 10;
+/// index by itself. (10: filter values on a document's lead section only; 11: statutes: kind
+/// `lagtext`, provision anchors, the amending act per paragraph.)
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]
@@ -38,6 +39,8 @@ pub struct Fields {
     /// The parts of the compounds in title, trail and text, Swedish-stemmed.
     pub parts: Field,
     pub anchor: Field,
+    /// In a statute: the act that last amended the paragraph (`2021:1110`), stored.
+    pub amended: Field,
     pub level: Field,
     /// Position of the section in its document; indexed, so a query for 0 finds each
     /// document's lead section.
@@ -103,6 +106,7 @@ pub fn build() -> (Schema, Fields) {
         fold: b.add_text_field("fold", words(analysis::FOLD)),
         parts: b.add_text_field("parts", words(analysis::SV)),
         anchor: b.add_text_field("anchor", STORED),
+        amended: b.add_text_field("amended", STORED),
         level: b.add_u64_field("level", NumericOptions::default().set_stored()),
         ord: b.add_u64_field("ord", NumericOptions::default().set_stored().set_indexed()),
         refs_is: b.add_text_field("refs_is", STRING),
@@ -133,6 +137,7 @@ impl Fields {
             fold: get("fold")?,
             parts: get("parts")?,
             anchor: get("anchor")?,
+            amended: get("amended")?,
             level: get("level")?,
             ord: get("ord")?,
             refs_is: get("refs_is")?,

@@ -27,7 +27,7 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
     for (ord, s) in doc.sections.iter().enumerate() {
         let mut t = TantivyDocument::default();
         t.add_text(f.path, doc.path.as_str());
-        t.add_text(f.kind, doc.kind.as_str());
+        t.add_text(f.kind, doc.kind_name());
         t.add_text(f.lang, doc.lang.as_str());
         t.add_text(f.title, &doc.title);
         t.add_text(title_f, &doc.title);
@@ -49,6 +49,9 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         t.add_text(f.fold, fold);
         t.add_text(f.parts, parts);
         t.add_text(f.anchor, &s.anchor);
+        if let Some(act) = &s.amended {
+            t.add_text(f.amended, act);
+        }
         t.add_u64(f.level, s.level as u64);
         t.add_u64(f.ord, ord as u64);
         // The provisions a section is (statute ladder) or is about (a heading naming them).
@@ -122,7 +125,7 @@ pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
         push("audience", a);
     }
     push("lang", doc.lang.as_str());
-    push("format", doc.kind.as_str());
+    push("format", doc.kind_name());
     let source = doc
         .path
         .as_str()

@@ -116,8 +116,45 @@ fn to_meta(value: Value) -> Result<(Meta, Map<String, Value>), String> {
         legal_refs: list(map.get("legal_refs")),
         reviewed: scalar(map.get("reviewed")),
         sources: list(map.get("sources")),
+        statute: statute_of(&map)?,
     };
     Ok((meta, map))
+}
+
+/// A statute's metadata: our `statute:` block (written by `vagvisare statute fetch`), or the
+/// se-lex export's `beteckning` (its SFS number).
+fn statute_of(map: &Map<String, Value>) -> Result<Option<crate::document::StatuteMeta>, String> {
+    if let Some(v) = map.get("statute") {
+        let s: crate::document::StatuteMeta =
+            serde_json::from_value(v.clone()).map_err(|e| format!("statute: {e}"))?;
+        if !is_sfs_number(&s.sfs) {
+            return Err(format!(
+                "statute.sfs must be an SFS number like 2016:1145, not {:?}",
+                s.sfs
+            ));
+        }
+        return Ok(Some(s));
+    }
+    Ok(scalar(map.get("beteckning"))
+        .filter(|b| is_sfs_number(b))
+        .map(|sfs| crate::document::StatuteMeta {
+            sfs,
+            ..Default::default()
+        }))
+}
+
+/// `2016:1145`: a year, a colon and a number.
+pub fn is_sfs_number(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((y, n)) => {
+            y.len() == 4
+                && y.bytes().all(|b| b.is_ascii_digit())
+                && !n.is_empty()
+                && n.len() <= 4
+                && n.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
 }
 
 fn scalar(v: Option<&Value>) -> Option<String> {

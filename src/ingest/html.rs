@@ -164,9 +164,26 @@ fn is_cookie_banner(el: &scraper::node::Element) -> bool {
     el.id().is_some_and(hit) || el.classes().any(hit)
 }
 
-/// Parses HTML bytes into a document.
+/// Parses HTML bytes into a document. A statute page of the Government Offices' legal
+/// database is read as the statute it holds ([`super::sfst`]).
 pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
     let text = decode(bytes);
+    if super::sfst::is_statute_page(&text)
+        && let Ok(page) = super::sfst::parse_statute(&text, None)
+    {
+        let meta = crate::document::StatuteMeta {
+            sfs: page.sfs.clone(),
+            amended_to: page.amended_to.clone(),
+            ..Default::default()
+        };
+        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let file = super::sfst::corpus_file(&page, &meta, &today);
+        let mut doc = super::markdown::parse(path, file.as_bytes())?;
+        doc.kind = Kind::Html;
+        // The page's own review date is unknown: the stamp says how current it is.
+        doc.meta.reviewed = None;
+        return Ok(doc);
+    }
     let html = Html::parse_document(&text);
 
     let title_sel = Selector::parse("title").expect("static selector");

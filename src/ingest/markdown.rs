@@ -26,7 +26,16 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
             Err(e)
         }
     })?;
-    let outline = outline(split.body);
+    let outline = outline(split.body, meta.statute.is_some());
+    let mut meta = meta;
+    if let Some(statute) = meta.statute.as_mut()
+        && statute.amended_to.is_none()
+    {
+        // A text that does not say how current it is (the se-lex export) is as current as
+        // the latest amendment it contains.
+        statute.amended_to =
+            latest_act(outline.sections.iter().filter_map(|s| s.amended.as_deref()));
+    }
     let title = meta
         .title
         .clone()
@@ -67,8 +76,18 @@ fn level_num(l: HeadingLevel) -> u8 {
     }
 }
 
-/// Splits a Markdown body into sections. Raw HTML in the Markdown is kept as text only.
-pub fn outline(body: &str) -> Outline {
+/// The latest of some SFS numbers (`2021:1110` is later than `2021:987` and `2018:1159`).
+pub fn latest_act<'a>(acts: impl Iterator<Item = &'a str>) -> Option<String> {
+    acts.max_by_key(|a| {
+        let (y, n) = a.split_once(':').unwrap_or((a, "0"));
+        (y.parse::<u32>().unwrap_or(0), n.parse::<u32>().unwrap_or(0))
+    })
+    .map(str::to_string)
+}
+
+/// Splits a Markdown body into sections (a statute's with provision anchors). Raw HTML in the
+/// Markdown is kept as text only.
+pub fn outline(body: &str, statute: bool) -> Outline {
     let h1_count = Parser::new_ext(body, options())
         .filter(|e| {
             matches!(
@@ -82,7 +101,11 @@ pub fn outline(body: &str) -> Outline {
         .count();
     let h1_is_title = h1_count == 1;
 
-    let mut outline = OutlineBuilder::new(h1_is_title);
+    let mut outline = if statute {
+        OutlineBuilder::for_statute(h1_is_title)
+    } else {
+        OutlineBuilder::new(h1_is_title)
+    };
     let mut h1_title = None;
     let mut in_heading: Option<(u8, String)> = None;
 
@@ -146,7 +169,7 @@ mod tests {
     use super::*;
 
     fn trails(md: &str) -> Vec<(Option<String>, String, String)> {
-        outline(md)
+        outline(md, false)
             .sections
             .into_iter()
             .map(|s| (s.trail_label(), s.anchor, s.text.trim().to_string()))
@@ -172,7 +195,7 @@ mod tests {
         assert_eq!(t[3].2, "En upphandlande myndighet får reservera.");
         assert_eq!(t[4].0.as_deref(), Some("5 kap. Tröskelvärden"));
         assert_eq!(
-            outline(md).h1_title.as_deref(),
+            outline(md, false).h1_title.as_deref(),
             Some("Lag om offentlig upphandling")
         );
     }

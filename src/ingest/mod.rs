@@ -13,6 +13,7 @@ pub mod html;
 pub mod markdown;
 pub mod outline;
 pub mod pdf;
+pub mod sfst;
 pub mod text;
 pub mod worker;
 

@@ -47,6 +47,7 @@ pub fn parse(path: &RelPath, abs: &Path, bytes: &[u8]) -> Result<Document, Inges
                 heading: Some(heading),
                 level: 0,
                 text,
+                amended: None,
             }
         })
         .collect();

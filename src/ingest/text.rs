@@ -33,6 +33,7 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
                 anchor: format!("sida-{}", i + 1),
                 level: 0,
                 text: p.to_string(),
+                amended: None,
             })
             .collect()
     } else {
@@ -42,6 +43,7 @@ pub fn parse(path: &RelPath, bytes: &[u8]) -> Result<Document, IngestError> {
             anchor: String::new(),
             level: 0,
             text: text.clone(),
+            amended: None,
         }]
     };
     Ok(Document {

@@ -10,6 +10,7 @@
 //! card is the short answer; they are what it was written from).
 
 mod cards;
+pub mod citing;
 mod query;
 pub mod read;
 mod snippet;
@@ -54,6 +55,8 @@ pub struct Engine {
     tables: table::Tables,
     /// The answer cards' own index (the curated data's generation; it changes with the stamp).
     card_reader: Option<IndexReader>,
+    /// The statutes and case documents the index holds, built on first use (`citing.rs`).
+    library: std::sync::OnceLock<citing::Library>,
 }
 
 /// One section that matched a query.
@@ -192,6 +195,7 @@ impl Engine {
             lexicon,
             tables: table::Tables::default(),
             card_reader,
+            library: std::sync::OnceLock::new(),
         })
     }
 

@@ -160,7 +160,7 @@ impl Engine {
     }
 
     /// The stored sections of a document, in no particular order.
-    fn sections_of(&self, searcher: &Searcher, path: &str) -> Vec<TantivyDocument> {
+    pub(super) fn sections_of(&self, searcher: &Searcher, path: &str) -> Vec<TantivyDocument> {
         let q = TermQuery::new(
             Term::from_field_text(self.fields.path, path),
             IndexRecordOption::Basic,

@@ -22,6 +22,7 @@ mod realdata;
 mod relevance;
 mod reliability;
 mod server;
+mod statutes;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -165,7 +166,7 @@ pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();

@@ -1,9 +1,10 @@
 //! The answer cards: all current cards by topic (`/kort`) and one card (`/kort/<id>`) with its
 //! details and the passages it was written from.
 
-use super::{LinkView, links, render, topic_label};
+use super::{AmendedView, LinkView, amended_views, cited, links, render, topic_label};
 use crate::curated::cards::Card;
 use crate::curated::common::{TOPICS, today_string};
+use crate::law::cite::{Context, main_law};
 use crate::server::Shared;
 use crate::server::error::{PageError, PageResult, Problem};
 use crate::server::ui::Ui;
@@ -12,9 +13,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 
 /// Card details are Markdown written by editors; raw HTML in them is shown as text, and links
-/// with a scheme other than http, https or mailto lead nowhere.
-pub fn render_markdown(md: &str) -> String {
-    use pulldown_cmark::{CowStr, Event, Parser, Tag, html};
+/// with a scheme other than http, https or mailto lead nowhere. `link`, when given, turns the
+/// text outside links and code into HTML of its own (citations become links).
+pub fn render_markdown(md: &str, link: Option<&dyn Fn(&str) -> String>) -> String {
+    use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
     let safe = |url: &str| {
         let lower = url.trim().to_ascii_lowercase();
         let scheme = lower.split_once(':').map(|(s, _)| s.to_string());
@@ -49,6 +51,20 @@ pub fn render_markdown(md: &str) -> String {
         }),
         other => other,
     });
+    let mut depth = 0usize;
+    let events = events.map(|e| {
+        match &e {
+            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_) | Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Link | TagEnd::CodeBlock | TagEnd::Image) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        match (e, link) {
+            (Event::Text(t), Some(f)) if depth == 0 => Event::InlineHtml(CowStr::from(f(&t))),
+            (e, _) => e,
+        }
+    });
     let mut out = String::new();
     html::push_html(&mut out, events);
     out
@@ -77,8 +93,13 @@ pub fn by_topic<'a>(cards: &'a [Card], today: &str) -> Vec<(&'static str, Vec<&'
 struct CardPage {
     ui: Ui,
     card: Card,
+    answer_html: String,
     details_html: String,
+    /// The legal basis, each item with its citations as links.
+    basis_html: Vec<String>,
     links: Vec<LinkView>,
+    amended: Vec<AmendedView>,
+    reviewed_date: Option<String>,
 }
 
 pub async fn card_page(ui: Ui, State(state): State<Shared>, Path(id): Path<String>) -> PageResult {
@@ -88,10 +109,27 @@ pub async fn card_page(ui: Ui, State(state): State<Shared>, Path(id): Path<Strin
         .card(&id)
         .filter(|c| c.is_current(&today_string()))
         .ok_or_else(|| PageError::new(&ui, Problem::NoCard))?;
+    let context = Context {
+        law: main_law(&card.legal_basis),
+        chapter: None,
+    };
+    let cite = |t: &str| cited(&engine, &ui, t, context);
+    let amended = match &card.reviewed {
+        Some(reviewed) => {
+            let mut texts = vec![card.answer.as_str(), card.details.as_str()];
+            texts.extend(card.legal_basis.iter().map(String::as_str));
+            amended_views(engine.amended_since(&texts, context, reviewed))
+        }
+        None => Vec::new(),
+    };
     render(&CardPage {
-        details_html: render_markdown(&card.details),
+        answer_html: cite(&card.answer),
+        details_html: render_markdown(&card.details, Some(&cite)),
+        basis_html: card.legal_basis.iter().map(|b| cite(b)).collect(),
         links: links(&engine, &card.see),
+        reviewed_date: card.reviewed.clone(),
         card: card.clone(),
+        amended,
         ui,
     })
 }

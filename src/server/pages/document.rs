@@ -1,8 +1,12 @@
 //! The document view (`/dok/<path>`: every section in order, the query's words marked, the
 //! answer cards that cite it and related reading) and the original file (`/fil/<path>`).
 
-use super::{audience_label, kind_label, render};
+use super::{AmendedView, amended_views, audience_label, kind_label, render, with_citations};
 use crate::document::RelPath;
+use crate::document::StatuteMeta;
+use crate::law::cite::{Context, main_law};
+use crate::law::law_of_sfs;
+use crate::search::Engine;
 use crate::search::read::{self, DocumentView, RelatedDocument};
 use crate::server::Shared;
 use crate::server::error::{PageError, PageResult, Problem};
@@ -28,6 +32,47 @@ pub struct SectionView {
     pub blocks: Vec<Block>,
 }
 
+/// One source of a document: a web address shown short, or a reference as written.
+pub struct SourceView {
+    pub href: Option<String>,
+    pub label: String,
+}
+
+impl SourceView {
+    fn of(source: &str) -> SourceView {
+        let Some(rest) = source
+            .strip_prefix("https://")
+            .or_else(|| source.strip_prefix("http://"))
+        else {
+            return SourceView {
+                href: None,
+                label: source.to_string(),
+            };
+        };
+        let host = rest.split('/').next().unwrap_or(rest);
+        let host = host.strip_prefix("www.").unwrap_or(host);
+        let last = rest
+            .split(['?', '#'])
+            .next()
+            .unwrap_or(rest)
+            .split('/')
+            .skip(1)
+            .filter(|s| !s.is_empty())
+            .last();
+        let label = match last {
+            Some(l) if l.chars().count() > 48 => {
+                format!("{host}/…/{}…", l.chars().take(47).collect::<String>())
+            }
+            Some(l) => format!("{host}/…/{l}"),
+            None => host.to_string(),
+        };
+        SourceView {
+            href: Some(source.to_string()),
+            label,
+        }
+    }
+}
+
 /// A link to a related document, with the document's language.
 pub struct Related {
     pub url: String,
@@ -46,7 +91,7 @@ struct DocumentPage {
     summary: Option<String>,
     legal_refs: Vec<String>,
     reviewed: Option<String>,
-    sources: Vec<String>,
+    sources: Vec<SourceView>,
     sections: Vec<SectionView>,
     audience: Vec<String>,
     /// (card address, title)
@@ -56,6 +101,10 @@ struct DocumentPage {
     file_url: String,
     similar: Vec<Related>,
     same_refs: Vec<Related>,
+    /// Set for a statute's text.
+    statute: Option<StatuteMeta>,
+    amended: Vec<AmendedView>,
+    reviewed_date: Option<String>,
 }
 
 fn related(list: Vec<RelatedDocument>) -> Vec<Related> {
@@ -68,33 +117,77 @@ fn related(list: Vec<RelatedDocument>) -> Vec<Related> {
         .collect()
 }
 
-fn section_view(s: read::SectionView) -> SectionView {
+/// The chapter a statute section's anchor names: `K19aP1` → "19a".
+fn chapter_of_anchor(anchor: &str) -> Option<&str> {
+    let rest = anchor.strip_prefix('K')?;
+    Some(rest.split('P').next().unwrap_or(rest)).filter(|c| !c.is_empty())
+}
+
+/// A section's paragraphs and lists as HTML: the query's words marked, citations linked.
+fn section_view(
+    s: read::SectionView,
+    cite: &dyn Fn(crate::markup::Marked, Context<'_>) -> String,
+    context: Context<'_>,
+) -> SectionView {
+    let context = Context {
+        chapter: chapter_of_anchor(&s.anchor).or(context.chapter),
+        ..context
+    };
     SectionView {
         heading: s.heading,
         level: s.level,
-        anchor: s.anchor,
         blocks: s
             .blocks
             .into_iter()
             .map(|b| match b {
                 read::Block::Paragraph(p) => Block {
                     list: false,
-                    text: p.to_html(),
+                    text: cite(p, context),
                     items: vec![],
                 },
                 read::Block::List(items) => Block {
                     list: true,
                     text: String::new(),
-                    items: items.iter().map(|i| i.to_html()).collect(),
+                    items: items.into_iter().map(|i| cite(i, context)).collect(),
                 },
             })
             .collect(),
+        anchor: s.anchor,
     }
 }
 
 impl DocumentPage {
-    fn new(ui: Ui, doc: DocumentView, query: String) -> DocumentPage {
-        let sections: Vec<SectionView> = doc.sections.into_iter().map(section_view).collect();
+    fn new(ui: Ui, engine: &Engine, doc: DocumentView, query: String) -> DocumentPage {
+        // A statute's own citations are of itself; guidance cites the law it is mostly about.
+        let law = match &doc.meta.statute {
+            Some(s) => law_of_sfs(&s.sfs),
+            None => main_law(&doc.meta.legal_refs),
+        };
+        let context = Context { law, chapter: None };
+        let amended = match (&doc.meta.reviewed, &doc.meta.statute) {
+            (Some(reviewed), None) => {
+                let texts: Vec<&str> = doc
+                    .sections
+                    .iter()
+                    .flat_map(|s| s.blocks.iter())
+                    .flat_map(|b| match b {
+                        read::Block::Paragraph(p) => vec![p.text.as_str()],
+                        read::Block::List(items) => items.iter().map(|i| i.text.as_str()).collect(),
+                    })
+                    .chain(doc.meta.legal_refs.iter().map(String::as_str))
+                    .collect();
+                amended_views(engine.amended_since(&texts, context, reviewed))
+            }
+            _ => Vec::new(),
+        };
+        let cite = |m: crate::markup::Marked, ctx: Context<'_>| {
+            with_citations(engine, &ui, m, ctx).to_html()
+        };
+        let sections: Vec<SectionView> = doc
+            .sections
+            .into_iter()
+            .map(|s| section_view(s, &cite, context))
+            .collect();
         let toc = sections
             .iter()
             .filter(|s| s.level <= 3)
@@ -116,13 +209,16 @@ impl DocumentPage {
                 .collect(),
             similar: related(doc.similar),
             same_refs: related(doc.same_refs),
+            statute: doc.meta.statute.clone(),
+            amended,
+            reviewed_date: doc.meta.reviewed.clone(),
             title: doc.title,
             path: doc.path,
             lang: doc.lang,
             summary: doc.meta.summary,
             legal_refs: doc.meta.legal_refs,
             reviewed: doc.meta.reviewed,
-            sources: doc.meta.sources,
+            sources: doc.meta.sources.iter().map(|s| SourceView::of(s)).collect(),
             sections,
             toc,
             query,
@@ -142,12 +238,16 @@ pub async fn document_page(
     let query = params.get("q").cloned().unwrap_or_default();
     let engine = state.engine.load_full();
     let q = query.clone();
-    let doc = tokio::task::spawn_blocking(move || engine.document(&path, &q))
-        .await
-        .ok()
-        .flatten()
-        .ok_or_else(missing)?;
-    render(&DocumentPage::new(ui, doc, query))
+    let page_ui = ui.clone();
+    let page = tokio::task::spawn_blocking(move || {
+        let doc = engine.document(&path, &q)?;
+        Some(DocumentPage::new(page_ui, &engine, doc, q))
+    })
+    .await
+    .ok()
+    .flatten()
+    .ok_or_else(missing)?;
+    render(&page)
 }
 
 /// The original file of an indexed document, as a download. Only paths the index knows are

@@ -3,8 +3,9 @@
 //! API (`POST /api/iop`). The verdict comes from [`crate::curated::iop::Rules::evaluate`]; this
 //! module only shows it.
 
-use super::{LinkView, all_links, render};
+use super::{LinkView, all_links, cited, render};
 use crate::curated::iop::{self, Answers, Group, Reason, RouteStatus, Rules, Verdict};
+use crate::law::cite::Context;
 use crate::search::Engine;
 use crate::server::Shared;
 use crate::server::error::{PageError, PageResult, Problem};
@@ -135,6 +136,7 @@ pub async fn iop_post(
 pub struct ReasonView {
     pub test: String,
     pub text: String,
+    /// The legal basis as HTML, citations linked.
     pub basis: Vec<String>,
     pub links: Vec<LinkView>,
 }
@@ -158,6 +160,7 @@ pub struct RouteCard {
     pub summary: String,
     pub notes: Vec<String>,
     pub conditions: Vec<ConditionView>,
+    /// As HTML, citations linked.
     pub basis: Vec<String>,
     pub links: Vec<LinkView>,
 }
@@ -266,6 +269,16 @@ fn result_page(
     verdict: Verdict,
 ) -> IopResultPage {
     let lang = ui.lang;
+    // The check is about procurement: a bare "4 kap. 18 §" is LOU's.
+    let context = Context {
+        law: crate::law::law_of_sfs("2016:1145"),
+        chapter: None,
+    };
+    let basis = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .map(|b| cited(engine, &ui, b, context))
+            .collect()
+    };
     let test_title = |id: &str| {
         rules
             .test
@@ -277,7 +290,7 @@ fn result_page(
     let reason_view = |r: &Reason| ReasonView {
         test: test_title(&r.test),
         text: r.text.clone(),
-        basis: r.basis.clone(),
+        basis: basis(&r.basis),
         links: all_links(engine, &r.see, &r.cards),
     };
     let groups: Vec<ReasonGroup> = [
@@ -314,7 +327,7 @@ fn result_page(
                     state: state.clone(),
                 })
                 .collect(),
-            basis: r.basis.clone(),
+            basis: basis(&r.basis),
             links: all_links(engine, &r.see, &r.cards),
         })
         .collect();

@@ -14,7 +14,11 @@ pub mod workshop;
 
 use super::error::{PageError, PageResult, Problem};
 use super::ui::{Lang, Ui, text, text_opt};
+use crate::law::book::Amended;
+use crate::law::cite::Context;
+use crate::markup::{Link, Marked};
 use crate::search::Engine;
+use crate::search::citing::{CitationLink, Target};
 use crate::urls;
 use askama::Template;
 use axum::extract::Path;
@@ -70,6 +74,61 @@ pub fn all_links(engine: &Engine, see: &[String], cards: &[String]) -> Vec<LinkV
     out
 }
 
+/// `marked` with its citations as links: a statute's paragraph in the index, the official text
+/// when the index lacks it (marked as leading off the site), the card or document about a case.
+pub fn with_citations(
+    engine: &Engine,
+    ui: &Ui,
+    mut marked: Marked,
+    context: Context<'_>,
+) -> Marked {
+    marked.links = engine
+        .cite(&marked.text, context)
+        .into_iter()
+        .map(|c| citation_link(ui, c))
+        .collect();
+    marked
+}
+
+/// `text` as HTML with its citations as links (see [`with_citations`]).
+pub fn cited(engine: &Engine, ui: &Ui, text: &str, context: Context<'_>) -> String {
+    with_citations(engine, ui, Marked::plain(text), context).to_html()
+}
+
+fn citation_link(ui: &Ui, c: CitationLink) -> Link {
+    let (href, external) = match c.target {
+        Target::Section { path, anchor } => (urls::section(&path, anchor.as_deref()), false),
+        Target::Official { url } => (url, true),
+        Target::Card { id } => (urls::card(&id), false),
+    };
+    Link {
+        range: c.range,
+        href,
+        title: c.title,
+        external,
+        note: external.then(|| ui.t("cite.external").to_string()),
+    }
+}
+
+/// A cited paragraph amended after a text's review, as the notice shows it.
+pub struct AmendedView {
+    pub provision: String,
+    pub url: String,
+    pub act: String,
+    pub in_force: String,
+}
+
+pub fn amended_views(list: Vec<Amended>) -> Vec<AmendedView> {
+    list.into_iter()
+        .map(|a| AmendedView {
+            url: urls::section(&a.path, Some(&a.anchor)),
+            provision: a.provision,
+            act: a.act,
+            in_force: a.in_force,
+        })
+        .collect()
+}
+
 /// The label of a topic (`iop` → "IOP – idéburet offentligt partnerskap"); unknown topics as is.
 pub fn topic_label(t: &str, lang: Lang) -> String {
     text_opt(lang, &format!("topic.{t}")).map_or_else(|| t.to_string(), str::to_string)
@@ -79,10 +138,11 @@ pub fn audience_label(a: &str, lang: Lang) -> String {
     text_opt(lang, &format!("audience.{a}")).map_or_else(|| a.to_string(), str::to_string)
 }
 
-/// "Webbsida", "PDF", ... for a document kind (`markdown`, `html`, `pdf`, `text`).
+/// "Webbsida", "PDF", "Lagtext", ... for a document kind (`markdown`, `html`, `pdf`, `text`,
+/// `lagtext`).
 pub fn kind_label(kind: &str, lang: Lang) -> String {
     let kind = match kind {
-        "markdown" | "html" | "pdf" => kind,
+        "markdown" | "html" | "pdf" | "lagtext" => kind,
         _ => "text",
     };
     text(lang, &format!("format.{kind}")).to_string()

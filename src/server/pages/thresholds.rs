@@ -2,9 +2,10 @@
 //! guidance comes from [`crate::curated::thresholds::Table::guide`]; this module reads the
 //! request and shows the answer.
 
-use super::{LinkView, all_links, render};
+use super::{LinkView, all_links, cited, render};
 use crate::curated::common::{parse_date, today_string};
 use crate::curated::thresholds::{self, Figure, Guidance};
+use crate::law::cite::Context;
 use crate::search::Engine;
 use crate::server::Shared;
 use crate::server::error::PageResult;
@@ -21,6 +22,7 @@ pub struct FigureView {
     pub sek: String,
     pub eur: String,
     pub valid: String,
+    /// As HTML, citations linked.
     pub source: String,
 }
 
@@ -38,6 +40,9 @@ struct ThresholdsPage {
     guidance: Option<Guidance>,
     figures: Vec<FigureView>,
     links: Vec<LinkView>,
+    /// The explanation and the notes as HTML, citations linked.
+    explanation_html: String,
+    notes_html: Vec<String>,
 }
 
 /// The guidance for a request's `value`, `kind`, `buyer` and `datum`, with the date it is for;
@@ -82,7 +87,7 @@ fn choices(
 
 /// A threshold figure as the table shows it: amounts grouped the language's way, a range when
 /// the SEK figure is not confirmed yet.
-fn figure_view(f: &Figure, lang: Lang) -> FigureView {
+fn figure_view(f: &Figure, lang: Lang, source: String) -> FigureView {
     let money = |n: u64| thresholds::grouped(n, lang.code());
     let kr = |amount: String| match lang {
         Lang::En => format!("SEK {amount}"),
@@ -104,7 +109,7 @@ fn figure_view(f: &Figure, lang: Lang) -> FigureView {
             .map(|e| format!("{} €", money(e)))
             .unwrap_or_else(|| "–".into()),
         valid: f.valid.clone(),
-        source: f.source.clone(),
+        source,
     }
 }
 
@@ -132,13 +137,27 @@ pub async fn thresholds_page(
         guidance: None,
         figures: vec![],
         links: vec![],
+        explanation_html: String::new(),
+        notes_html: vec![],
         ui,
     };
     if params.contains_key("value") {
         match guide(&engine, &params, lang) {
             Ok((g, today)) => {
                 page.today = today;
-                page.figures = g.figures.iter().map(|f| figure_view(f, lang)).collect();
+                // The guidance names its law (LOU, LUF, LUK); a bare paragraph is that law's.
+                let context = Context {
+                    law: crate::law::LAWS.iter().find(|l| l.short == g.law),
+                    chapter: None,
+                };
+                let cite = |t: &str| cited(&engine, &page.ui, t, context);
+                page.figures = g
+                    .figures
+                    .iter()
+                    .map(|f| figure_view(f, lang, cite(&f.source)))
+                    .collect();
+                page.explanation_html = cite(&g.explanation);
+                page.notes_html = g.notes.iter().map(|n| cite(n)).collect();
                 page.links = all_links(&engine, &g.see, &g.cards);
                 page.guidance = Some(g);
             }

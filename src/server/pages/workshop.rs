@@ -162,7 +162,7 @@ pub async fn workshop_print(
     let cards = session
         .iter()
         .map(|c| HandoutView {
-            details_html: render_markdown(&c.details),
+            details_html: render_markdown(&c.details, None),
             sources: links(&engine, &c.see)
                 .into_iter()
                 .map(|l| l.label)

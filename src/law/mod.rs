@@ -1,0 +1,88 @@
+//! The law as the guidance cites it: which statutes we know by name ([`LAWS`]), citations found
+//! in Swedish text with what they point to ([`cite`]), and the statutes a corpus holds with
+//! their paragraphs and amendments ([`book`]), so a citation can become a link to the paragraph
+//! and a text can be told that a paragraph it cites changed after it was reviewed.
+//!
+//! Search keys for legal references (`4:18`, `lou/4:18`) are a different thing and live in
+//! `analysis::legal`.
+
+pub mod book;
+pub mod cite;
+
+/// A statute the texts cite by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Law {
+    /// How the texts abbreviate it ("LOU"); its name when it has no abbreviation.
+    pub short: &'static str,
+    pub sfs: &'static str,
+    /// Whether its paragraphs are numbered within chapters ("4 kap. 18 §") or straight
+    /// through ("8 §").
+    pub chapters: bool,
+}
+
+/// The statutes recognised by name. Abbreviations and names are matched in `cite`.
+pub const LAWS: &[Law] = &[
+    Law {
+        short: "LOU",
+        sfs: "2016:1145",
+        chapters: true,
+    },
+    Law {
+        short: "LUF",
+        sfs: "2016:1146",
+        chapters: true,
+    },
+    Law {
+        short: "LUK",
+        sfs: "2016:1147",
+        chapters: true,
+    },
+    Law {
+        short: "LUFS",
+        sfs: "2011:1029",
+        chapters: true,
+    },
+    Law {
+        short: "LOV",
+        sfs: "2008:962",
+        chapters: true,
+    },
+    Law {
+        short: "KL",
+        sfs: "2017:725",
+        chapters: true,
+    },
+    Law {
+        short: "FL",
+        sfs: "2017:900",
+        chapters: false,
+    },
+    Law {
+        short: "OSL",
+        sfs: "2009:400",
+        chapters: true,
+    },
+    Law {
+        short: "lagen (2022:900)",
+        sfs: "2022:900",
+        chapters: false,
+    },
+];
+
+/// The law with this SFS number, if it is one we know by name.
+pub fn law_of_sfs(sfs: &str) -> Option<&'static Law> {
+    LAWS.iter().find(|l| l.sfs == sfs)
+}
+
+/// The official consolidated text of an SFS number (the Government Offices' legal database).
+pub const OFFICIAL_BASE: &str = "https://rkrattsbaser.gov.se";
+
+/// The address of the official consolidated text of `sfs`.
+pub fn official_url(base: &str, sfs: &str) -> String {
+    format!("{}/sfst?bet={sfs}", base.trim_end_matches('/'))
+}
+
+/// The address of the official register of amendments of `sfs`.
+pub fn register_url(base: &str, sfs: &str) -> String {
+    format!("{}/sfsr?bet={sfs}", base.trim_end_matches('/'))
+}
