@@ -37,6 +37,8 @@ fn the_front_ends_and_the_curated_data_never_touch_tantivy() {
             "server",
             "curated",
             "ingest",
+            "law",
+            "fetch.rs",
             "cli.rs",
             "check.rs",
             "urls.rs",
