@@ -321,6 +321,59 @@ async fn card_and_document_citations_open_the_paragraph() {
         );
     }
     assert!(checked >= 20, "only {checked} citations checked");
+    // Every document whose references name a LOU paragraph the statute has links it.
+    let lou = crate::repo().join("../shared/realdata/statutes_markdown/sfs-2016-1145_LOU.md");
+    let lou_doc = ingest(&lou, "lag/sfs-2016-1145.md");
+    let has = |a: &str| lou_doc.sections.iter().any(|s| s.anchor == a);
+    let mut documents = 0;
+    for e in walkdir::WalkDir::new(crate::repo().join("corpus")) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let rel = e.path().strip_prefix(crate::repo().join("corpus")).unwrap();
+        let rel = rel.to_str().unwrap().to_string();
+        let doc = ingest(e.path(), &rel);
+        let wanted: Vec<String> = doc
+            .meta
+            .legal_refs
+            .iter()
+            .flat_map(|r| citations(r, Context::default()))
+            .filter_map(|c| match c.cited {
+                Cited::Provision {
+                    sfs,
+                    chapter: Some(ch),
+                    paragraph: Some(p),
+                } if sfs == "2016:1145" => Some(format!("K{ch}P{p}")),
+                _ => None,
+            })
+            .filter(|a| has(a))
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let uri = format!("/dok/{}", vagvisare::urls::encode_path(&rel));
+        let (status, html) = get(&st, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        let links = citation_links(&html);
+        for a in &wanted {
+            let href = format!("/dok/lag/sfs-2016-1145.md#{a}");
+            assert!(
+                links.iter().any(|(h, _)| *h == href),
+                "{rel}: no link to {a}"
+            );
+        }
+        documents += 1;
+    }
+    assert!(documents >= 15, "only {documents} documents checked");
+    // A case links to the document about it.
+    let (_, html) = get(&st, "/kort/bidrag-eller-kop").await;
+    assert!(
+        citation_links(&html)
+            .iter()
+            .any(|(h, _)| h == "/dok/iop/hfd-2020-ref-15-alingsas.md"),
+        "HFD 2020 ref. 15 does not lead to the document about it"
+    );
     // A guidance document's text: its citations link into the statute.
     let (_, html) = get(
         &st,

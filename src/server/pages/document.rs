@@ -89,6 +89,7 @@ struct DocumentPage {
     kind_label: String,
     lang: String,
     summary: Option<String>,
+    /// As HTML, citations linked.
     legal_refs: Vec<String>,
     reviewed: Option<String>,
     sources: Vec<SourceView>,
@@ -216,7 +217,12 @@ impl DocumentPage {
             path: doc.path,
             lang: doc.lang,
             summary: doc.meta.summary,
-            legal_refs: doc.meta.legal_refs,
+            legal_refs: doc
+                .meta
+                .legal_refs
+                .iter()
+                .map(|r| super::cited(engine, &ui, r, context))
+                .collect(),
             reviewed: doc.meta.reviewed,
             sources: doc.meta.sources.iter().map(|s| SourceView::of(s)).collect(),
             sections,
