@@ -22,6 +22,7 @@ const KNOWN_KEYS: &[&str] = &[
     "reviewed",
     "sources",
     "statute",
+    "changes",
     // The se-lex export's keys (a statute dropped into the corpus as exported).
     "beteckning",
     "rubrik",

@@ -152,6 +152,17 @@ pub struct Meta {
     /// Set when the document is a statute's text (kind "lagtext").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statute: Option<StatuteMeta>,
+    /// What changed, and when, one line each (newest first is not required).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<ChangeNote>,
+}
+
+/// One change of a text: its date and a one-line note of what changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeNote {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub note: String,
 }
 
 /// What makes a document a statute's text: its SFS number and how current it is.

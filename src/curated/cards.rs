@@ -32,6 +32,9 @@ pub struct Card {
     pub valid_from: Option<String>,
     #[serde(default)]
     pub valid_until: Option<String>,
+    /// What changed, and when, one line each.
+    #[serde(default)]
+    pub changes: Vec<crate::document::ChangeNote>,
     /// The card's file, relative to the corpus root.
     #[serde(default)]
     pub file: String,

@@ -117,8 +117,29 @@ fn to_meta(value: Value) -> Result<(Meta, Map<String, Value>), String> {
         reviewed: scalar(map.get("reviewed")),
         sources: list(map.get("sources")),
         statute: statute_of(&map)?,
+        changes: changes_of(map.get("changes"))?,
     };
     Ok((meta, map))
+}
+
+/// `changes: [{date: 2026-12-06, note: "…"}]`.
+fn changes_of(v: Option<&Value>) -> Result<Vec<crate::document::ChangeNote>, String> {
+    let Some(v) = v else { return Ok(Vec::new()) };
+    let items = match v {
+        Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let date = scalar(item.get("date"));
+            let note = scalar(item.get("note"));
+            match (date, note) {
+                (Some(date), Some(note)) => Ok(crate::document::ChangeNote { date, note }),
+                _ => Err("changes: each entry needs a date and a note".to_string()),
+            }
+        })
+        .collect()
 }
 
 /// A statute's metadata: our `statute:` block (written by `vagvisare statute fetch`), or the

@@ -374,6 +374,19 @@ fn read_meta(html: &Html) -> Meta {
             "reviewed" => meta.reviewed = Some(content.clone()),
             "sources" => meta.sources = list(),
             "language" => meta.language = Some(content.clone()),
+            // "2026-12-06: what changed; 2026-11-20: what changed before"
+            "changes" => {
+                meta.changes = list()
+                    .into_iter()
+                    .filter_map(|c| {
+                        let (date, note) = c.split_once(':')?;
+                        Some(crate::document::ChangeNote {
+                            date: date.trim().to_string(),
+                            note: note.trim().to_string(),
+                        })
+                    })
+                    .collect()
+            }
             _ => {}
         }
     }
