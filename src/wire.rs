@@ -10,6 +10,9 @@ pub struct SearchResponse {
     pub query: String,
     /// Number of matching sections.
     pub total: u64,
+    /// Extra: the number of documents those sections belong to.
+    #[serde(default)]
+    pub documents: u64,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
     pub cards: Vec<CardRef>,
@@ -65,6 +68,7 @@ impl From<&crate::search::SearchResults> for SearchResponse {
         SearchResponse {
             query: r.query.clone(),
             total: r.total,
+            documents: r.documents,
             took_ms: r.took_ms,
             hits: r
                 .hits

@@ -106,6 +106,33 @@ pub fn is_stop_word(exact_word: &str) -> bool {
     tokens(Analyzer::Phrase, exact_word).is_empty()
 }
 
+/// Words that carry the grammar of a question rather than its subject ("hur får vi …"),
+/// beyond the stop-word lists: modal verbs, question words, pronouns. They still take part in
+/// matching, but a page never marks them as what was found.
+const FUNCTION_WORDS: &[&str] = &[
+    "får", "fick", "kan", "kunde", "ska", "skall", "skulle", "måste", "bör", "borde", "vill",
+    "hur", "vad", "när", "var", "vem", "vilka", "vilken", "vilket", "varför", "om", "vi", "ni",
+    "man", "oss", "er", "jag", "du", "det", "den", "de", "är", "vara", "finns", "gäller", "göra",
+    "how", "what", "when", "who", "which", "can", "may", "must", "should", "we", "you",
+];
+
+/// Whether a stem (of the Swedish or English analyzer) is a function word's: never marked as
+/// a match.
+pub fn is_function_stem(stem: &str) -> bool {
+    static STEMS: std::sync::LazyLock<std::collections::HashSet<String>> =
+        std::sync::LazyLock::new(|| {
+            let mut set = std::collections::HashSet::new();
+            for w in FUNCTION_WORDS {
+                set.insert(w.to_string());
+                for a in [Analyzer::Sv, Analyzer::En] {
+                    set.extend(tokens(a, w).into_iter().map(|(_, t)| t));
+                }
+            }
+            set
+        });
+    STEMS.contains(stem)
+}
+
 /// Full folding, å/ä/ö included, no stemming: only for the low-weight field that lets queries
 /// typed without Swedish letters (`overprovning`) find the words (`överprövning`).
 pub fn folded() -> TextAnalyzer {

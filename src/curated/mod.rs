@@ -12,6 +12,7 @@ use cards::Card;
 use comparison::Comparison;
 use iop::Rules;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 use thresholds::Table;
 
@@ -28,7 +29,14 @@ pub struct Curated {
     /// The comparison of grant, IOP, LOV and procurement (`jamforelse.toml`).
     #[serde(default)]
     pub comparison: Option<Comparison>,
+    /// What the corpus's folders are called in the interface (`mappar.toml`): language → folder
+    /// → name.
+    #[serde(default)]
+    pub folders: BTreeMap<String, BTreeMap<String, String>>,
 }
+
+/// File name of the folder names under the corpus root.
+pub const FOLDERS_FILE: &str = "mappar.toml";
 
 impl Curated {
     /// Reads the curated files under `corpus`; problems come back as (file, reason).
@@ -52,9 +60,16 @@ impl Curated {
             thresholds::FILE,
             crate::analysis::lexicon::FILE,
             comparison::FILE,
+            FOLDERS_FILE,
         ]
         .map(|f| read(f).map(|t| (f, t)));
-        let [iop_text, thresholds_text, synonyms_text, comparison_text] = texts;
+        let [
+            iop_text,
+            thresholds_text,
+            synonyms_text,
+            comparison_text,
+            folders_text,
+        ] = texts;
         let iop = parsed(iop_text, Rules::parse, &mut problems);
         let thresholds = parsed(thresholds_text, Table::parse, &mut problems);
         let synonyms = parsed(
@@ -63,6 +78,12 @@ impl Curated {
             &mut problems,
         );
         let comparison = parsed(comparison_text, Comparison::parse, &mut problems);
+        let folders = parsed(
+            folders_text,
+            |t| toml::from_str(t).map_err(|e| e.to_string()),
+            &mut problems,
+        )
+        .unwrap_or_default();
         (
             Curated {
                 cards,
@@ -70,6 +91,7 @@ impl Curated {
                 thresholds,
                 synonyms,
                 comparison,
+                folders,
             },
             problems,
         )
@@ -92,6 +114,16 @@ impl Curated {
     pub fn store(&self, gen_dir: &Path) -> Result<(), crate::index::store::StoreError> {
         let bytes = serde_json::to_vec(self).expect("curated data serialises");
         crate::index::store::write_atomic(&gen_dir.join(FILE_NAME), &bytes)
+    }
+
+    /// The name of a corpus folder in `lang` (`sv`, `en`), else in Swedish, else the folder's own
+    /// name with its hyphens as spaces.
+    pub fn folder_name(&self, folder: &str, lang: &str) -> String {
+        [lang, "sv"]
+            .iter()
+            .find_map(|l| self.folders.get(*l).and_then(|m| m.get(folder)))
+            .cloned()
+            .unwrap_or_else(|| folder.replace('-', " "))
     }
 
     pub fn card(&self, id: &str) -> Option<&Card> {

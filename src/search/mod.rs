@@ -95,6 +95,8 @@ pub struct SearchResults {
     pub query: String,
     /// Number of matching sections.
     pub total: u64,
+    /// Number of documents they belong to.
+    pub documents: u64,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
     pub cards: Vec<CardHit>,
@@ -410,6 +412,7 @@ impl Engine {
             match searcher.search(query, &collector) {
                 Ok((stats, top)) => {
                     response.total = stats.total;
+                    response.documents = stats.documents;
                     for ((kind, value), count) in stats.facets {
                         if FACET_KINDS.contains(&kind.as_str()) {
                             response

@@ -72,6 +72,9 @@ pub struct Change {
     pub id: String,
     /// The language of the title.
     pub lang: String,
+    /// What changed, in a line (from the text's `changes`); `None` for a text that only gives
+    /// its review date.
+    pub note: Option<String>,
 }
 
 /// The words a link into the corpus (`path#anchor`) is shown with.
@@ -241,7 +244,7 @@ impl Engine {
 
     /// Documents and current cards with a review date, newest first.
     pub fn changes(&self) -> Vec<Change> {
-        use crate::curated::common::{parse_date, today_string};
+        use crate::curated::common::today_string;
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let mut out = Vec::new();
@@ -268,25 +271,30 @@ impl Engine {
             let meta: Meta = text(f.meta)
                 .and_then(|m| serde_json::from_str(&m).ok())
                 .unwrap_or_default();
-            if let Some(date) = meta.reviewed.filter(|r| parse_date(r).is_some()) {
+            let title = text(f.title).unwrap_or_else(|| path.clone());
+            let lang = text(f.lang).unwrap_or_else(|| "sv".into());
+            let entries = change_entries(&meta.changes, meta.reviewed.as_deref());
+            for (date, note) in entries {
                 out.push(Change {
-                    date: date[..10].to_string(),
-                    title: text(f.title).unwrap_or_else(|| path.clone()),
+                    date,
+                    title: title.clone(),
                     kind: ChangeKind::Document,
-                    id: path,
-                    lang: text(f.lang).unwrap_or_else(|| "sv".into()),
+                    id: path.clone(),
+                    lang: lang.clone(),
+                    note,
                 });
             }
         }
         let today = today_string();
         for c in self.curated.cards.iter().filter(|c| c.is_current(&today)) {
-            if let Some(date) = c.reviewed.as_ref().filter(|r| parse_date(r).is_some()) {
+            for (date, note) in change_entries(&c.changes, c.reviewed.as_deref()) {
                 out.push(Change {
-                    date: date[..10].to_string(),
+                    date,
                     title: c.title.clone(),
                     kind: ChangeKind::Card,
                     id: c.id.clone(),
                     lang: "sv".into(),
+                    note,
                 });
             }
         }
@@ -325,6 +333,28 @@ impl Engine {
             label,
         }
     }
+}
+
+/// A text's entries in the list of changes: one per dated note, or its review date alone when
+/// it has none.
+fn change_entries(
+    changes: &[crate::document::ChangeNote],
+    reviewed: Option<&str>,
+) -> Vec<(String, Option<String>)> {
+    use crate::curated::common::parse_date;
+    let noted: Vec<(String, Option<String>)> = changes
+        .iter()
+        .filter(|c| parse_date(&c.date).is_some())
+        .map(|c| (c.date[..10].to_string(), Some(c.note.clone())))
+        .collect();
+    if !noted.is_empty() {
+        return noted;
+    }
+    reviewed
+        .filter(|r| parse_date(r).is_some())
+        .map(|r| (r[..10].to_string(), None))
+        .into_iter()
+        .collect()
 }
 
 /// Splits stored section text into paragraphs and bullet lists, the query's words marked.
@@ -387,5 +417,6 @@ pub fn query_stems(q: &str) -> HashSet<String> {
     crate::analysis::aligned(super::clip(q))
         .iter()
         .flat_map(|w| w.stems().map(str::to_string).collect::<Vec<_>>())
+        .filter(|s| !crate::analysis::is_function_stem(s))
         .collect()
 }

@@ -46,7 +46,8 @@ impl Snippets {
             let Some(text) = value.as_str() else {
                 return;
             };
-            if weights.contains_key(text) {
+            // Function words ("får", "hur") match but are never what a snippet shows as found.
+            if weights.contains_key(text) || analysis::is_function_stem(text) {
                 return;
             }
             let sections = searcher.doc_freq(term).unwrap_or(0);

@@ -215,6 +215,8 @@ fn table_of(tables: &[Arc<SegmentTable>], segment: u32) -> tantivy::Result<&Arc<
 #[derive(Debug, Default, PartialEq)]
 pub struct Stats {
     pub total: u64,
+    /// Distinct documents among the matching sections (a document's sections share a segment).
+    pub documents: u64,
     pub facets: BTreeMap<(String, String), u64>,
 }
 
@@ -251,6 +253,7 @@ impl Collector for SectionStats {
         let mut all = Stats::default();
         for s in fruits {
             all.total += s.total;
+            all.documents += s.documents;
             for (k, n) in s.facets {
                 *all.facets.entry(k).or_insert(0) += n;
             }
@@ -271,12 +274,32 @@ impl SegmentCollector for SegmentStats {
 
     fn harvest(self) -> Stats {
         let t = &self.table;
+        let mut seen: Vec<u64> = Vec::new();
+        let mut documents = 0;
+        for (w, &word) in self.matched.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let doc = (w * 64) as u32 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if let Some(slot) = t.document(doc) {
+                    let (i, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+                    if seen.len() <= i {
+                        seen.resize(i + 1, 0);
+                    }
+                    if seen[i] & bit == 0 {
+                        seen[i] |= bit;
+                        documents += 1;
+                    }
+                }
+            }
+        }
         let counts = t
             .facet_sections
             .iter()
             .map(|sections| shared_bits(sections, &self.matched));
         Stats {
             total: self.total,
+            documents,
             facets: counts
                 .into_iter()
                 .enumerate()

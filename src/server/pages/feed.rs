@@ -23,6 +23,8 @@ pub struct Change {
     pub id: String,
     /// The language of the title (`sv`, `en`).
     pub lang: String,
+    /// What changed, in a line.
+    pub note: Option<String>,
 }
 
 impl Change {
@@ -38,6 +40,7 @@ impl Change {
             kind: c.kind,
             id,
             lang: c.lang,
+            note: c.note,
         }
     }
 
@@ -72,12 +75,19 @@ async fn changes(state: &Shared) -> Vec<Change> {
 #[template(path = "changes.html")]
 struct ChangesPage {
     ui: Ui,
-    changes: Vec<Change>,
+    /// The changes by day, newest first.
+    days: Vec<(String, Vec<Change>)>,
 }
 
 pub async fn changes_page(ui: Ui, State(state): State<Shared>) -> PageResult {
-    let changes = changes(&state).await;
-    render(&ChangesPage { ui, changes })
+    let mut days: Vec<(String, Vec<Change>)> = Vec::new();
+    for c in changes(&state).await {
+        match days.last_mut() {
+            Some((date, list)) if *date == c.date => list.push(c),
+            _ => days.push((c.date.clone(), vec![c])),
+        }
+    }
+    render(&ChangesPage { ui, days })
 }
 
 /// The same list as an Atom feed.
@@ -95,13 +105,16 @@ pub async fn changes_feed(State(state): State<Shared>) -> Response {
     ));
     for c in &list {
         xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>urn:vagvisare:{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{} granskad {}</summary>\n  </entry>\n",
+            "  <entry>\n    <title>{}</title>\n    <id>urn:vagvisare:{}:{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
             escape_html(&c.title),
             escape_html(&c.id),
+            c.date,
             escape_html(&c.url),
             c.date,
-            c.kind_word(),
-            c.date
+            escape_html(&match &c.note {
+                Some(n) => n.clone(),
+                None => format!("{} granskad {}", c.kind_word(), c.date),
+            }),
         ));
     }
     xml.push_str("</feed>\n");

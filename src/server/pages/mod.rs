@@ -152,8 +152,14 @@ pub fn facet_kind_label(kind: &str, lang: Lang) -> &'static str {
     text_opt(lang, &format!("facet.{kind}")).unwrap_or(text(lang, "facet.label"))
 }
 
-pub fn facet_value_label(kind: &str, value: &str, lang: Lang) -> String {
+pub fn facet_value_label(
+    kind: &str,
+    value: &str,
+    lang: Lang,
+    curated: &crate::curated::Curated,
+) -> String {
     match kind {
+        "source" => curated.folder_name(value, lang.code()),
         "topic" => topic_label(value, lang),
         "audience" => audience_label(value, lang),
         "lang" => text_opt(lang, &format!("lang.{value}"))

@@ -75,7 +75,8 @@ struct SearchPage {
     cards: Vec<CardView>,
     suggestion: Option<String>,
     total: u64,
-    took: String,
+    /// Documents the matching sections belong to.
+    documents: u64,
     hits: Vec<HitGroup>,
     examples: &'static [&'static str],
     sections: u64,
@@ -126,7 +127,7 @@ pub async fn search_page(
         cards: vec![],
         suggestion: None,
         total: 0,
-        took: String::new(),
+        documents: 0,
         hits: vec![],
         examples: EXAMPLES,
         sections,
@@ -139,8 +140,15 @@ pub async fn search_page(
         req.offset = (page - 1) * PAGE_SIZE;
         req.filters = filters.clone();
         let searched = run_search(&state, req).await;
-        fill(&mut view, &searched.found.results, &query, &filters, page);
-        view.took = format!("{:.1}", searched.took_ms);
+        let engine = state.engine.load_full();
+        fill(
+            &mut view,
+            &searched.found.results,
+            engine.curated(),
+            &query,
+            &filters,
+            page,
+        );
     }
     render(&view)
 }
@@ -149,6 +157,7 @@ pub async fn search_page(
 fn fill(
     view: &mut SearchPage,
     res: &SearchResults,
+    curated: &crate::curated::Curated,
     query: &str,
     filters: &[(String, String)],
     page: usize,
@@ -167,7 +176,7 @@ fn fill(
                 label: format!(
                     "{}: {}",
                     facet_kind_label(k, lang),
-                    facet_value_label(k, v, lang)
+                    facet_value_label(k, v, lang, curated)
                 ),
                 count: 0,
                 url: urls::search(query, &without),
@@ -189,7 +198,7 @@ fn fill(
                     with.retain(|(fk, _)| fk != k);
                     with.push((k.clone(), v.value.clone()));
                     FacetLink {
-                        label: facet_value_label(k, &v.value, lang),
+                        label: facet_value_label(k, &v.value, lang, curated),
                         count: v.count,
                         url: urls::search(query, &with),
                     }
@@ -199,6 +208,7 @@ fn fill(
         .filter(|g: &FacetGroup| !g.links.is_empty())
         .collect();
     view.total = res.total;
+    view.documents = res.documents;
     view.cards = res
         .cards
         .iter()
