@@ -89,6 +89,11 @@ pub fn workshop(session: &str) -> String {
     format!("/workshop?{session}")
 }
 
+/// The hand-outs of a session, `per` cards to a sheet (1 or 4).
+pub fn workshop_print(session: &str, per: usize) -> String {
+    format!("/workshop/utskrift?{session}&per={per}")
+}
+
 /// The projector view of slide `i` of a session.
 pub fn workshop_slide(session: &str, i: usize) -> String {
     format!("/workshop/visa?{session}&i={i}")

@@ -106,6 +106,9 @@ pub struct Ui {
     pub lang: Lang,
     /// The current address with the other language chosen.
     pub switch_url: String,
+    /// The current address (path and query, the language choice left out): for "copy link"
+    /// and the printed page's footer.
+    pub here: String,
 }
 
 impl Ui {
@@ -114,7 +117,13 @@ impl Ui {
         Ui {
             lang: Lang::Sv,
             switch_url: "/?sprak=en".into(),
+            here: "/".into(),
         }
+    }
+
+    /// Today's date, for the footer of a printed page.
+    pub fn today(&self) -> String {
+        crate::curated::common::today_string()
     }
 
     pub fn t(&self, key: &str) -> &'static str {
@@ -162,13 +171,22 @@ impl Ui {
             .filter(|p| !p.is_empty() && !p.starts_with("sprak="))
             .collect();
         let mut switch_url = format!("{}?", uri.path());
-        for p in kept {
+        for p in &kept {
             switch_url.push_str(p);
             switch_url.push('&');
         }
         switch_url.push_str("sprak=");
         switch_url.push_str(lang.other().code());
-        Ui { lang, switch_url }
+        let here = if kept.is_empty() {
+            uri.path().to_string()
+        } else {
+            format!("{}?{}", uri.path(), kept.join("&"))
+        };
+        Ui {
+            lang,
+            switch_url,
+            here,
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 // Browser tests for Vägvisare in Debian's headless Chromium (no browser download):
-// axe-core on every page type (WCAG 2.1 A/AA, zero violations), search-as-you-type, facet
-// filtering, opening a hit at its section, the IOP check, the workshop print view, use without
-// JavaScript, and screenshots at desktop and phone width in target/screenshots/.
+// axe-core on every page type in both languages (WCAG 2.1 A/AA, zero violations), no page
+// scrolling sideways at 390 and 1280 px, search-as-you-type, facet filtering, opening a hit at
+// its section, the IOP check, the workshop (projector slides that fit 1280×720 and 1366×768 in
+// the chosen order, keys, hand-outs printed to A4 PDF with an exact page count, the picker and
+// reordering without JavaScript), use without JavaScript, and screenshots in target/screenshots/.
 'use strict';
 const { chromium } = require('playwright-core');
 const axeSource = require('axe-core').source;
@@ -59,7 +61,25 @@ const PAGES = [
   ['en-thresholds', '/troskelvarden?value=850000&kind=tjanster&buyer=kommun&sprak=en'],
   ['en-comparison', '/jamforelse?sprak=en'],
   ['en-handouts', '/workshop/utskrift?k=vad-ar-iop,hfd-alingsas&per=4&sprak=en'],
+  ['en-search-filter', '/?q=upphandling&topic=iop&sprak=en'],
+  ['en-zero-hits', '/?q=zzqqxxvv&sprak=en'],
+  ['en-cards', '/kort?sprak=en'],
+  ['en-card', '/kort/vad-ar-iop?sprak=en'],
+  ['en-iop', '/iop?sprak=en'],
+  ['en-iop-needs-answers', '/iop/resultat?v=2&ideburen=ja&sprak=en'],
+  ['en-iop-reserved', '/iop/resultat?v=2&ideburen=ja&offentlig-kontroll=nej&vinst=aterinvesteras&forpliktelser=ja&ersattning=per-styck&marknad=andra-finns&tjanstetyp=vard-omsorg-social&register=ja&sprak=en'],
+  ['en-workshop', '/workshop?k=vad-ar-iop&k=hfd-alingsas&sprak=en'],
+  ['en-projector', '/workshop/visa?k=vad-ar-iop,hfd-alingsas&i=0&sprak=en'],
+  ['en-changes', '/nytt?sprak=en'],
+  ['en-accessibility', '/tillganglighet?sprak=en'],
+  ['en-not-found', '/finns-inte?sprak=en'],
+  ['workshop-empty', '/workshop'],
+  ['handouts-one', '/workshop/utskrift?k=vad-ar-iop,hfd-alingsas&per=1'],
 ];
+
+/// The six cards with the longest answers, in an order that is not alphabetical.
+const LONGEST = ['valja-reservationsregel', 'reservation-artikel-77', 'registrering-krav-reserverad-upphandling',
+  'reservera-under-troskelvardet', 'reservera-for-sociala-foretag', 'bestammande-inflytande'];
 
 async function main() {
   fs.mkdirSync(shots, { recursive: true });
@@ -82,6 +102,8 @@ async function main() {
         const page = await context.newPage();
         await page.goto(base + url, { waitUntil: 'load' });
         await page.screenshot({ path: path.join(shots, `${name}-${tag}.png`), fullPage: false });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (overflow > 1 && tag !== 'zoom200') fail(`${name} scrolls sideways at ${tag} (${overflow}px)`);
         if (tag === 'desktop') {
           await page.addScriptTag({ content: axeSource });
           const r = await page.evaluate(async () => await axe.run(document, {
@@ -89,10 +111,7 @@ async function main() {
           if (r.violations.length) {
             fail(`axe ${name}: ` + r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0].target})`).join(', '));
           } else ok(`axe ${name}: 0 violations, ${r.passes.length} rules passed`);
-        } else {
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          if (overflow > 1 && name !== 'comparison' && name !== 'en-comparison') fail(`${name} scrolls sideways at ${tag} (${overflow}px)`);
-        }
+        } else if (tag === 'zoom200' && overflow > 1) fail(`${name} scrolls sideways at ${tag} (${overflow}px)`);
         await page.close();
       }
       await context.close();
@@ -138,9 +157,10 @@ async function main() {
     const boxes = page.locator('.picker input[type=checkbox]');
     await boxes.nth(0).check();
     await boxes.nth(1).check();
-    await Promise.all([page.waitForNavigation(), page.click('.picker button')]);
-    await Promise.all([page.waitForNavigation(), page.locator('.session a', { hasText: 'fyra kort' }).click()]);
+    await Promise.all([page.waitForNavigation(), page.click('.actionbar button[type=submit]')]);
+    await Promise.all([page.waitForNavigation(), page.locator('.actionbar a', { hasText: 'fyra kort' }).click()]);
     if (await page.locator('article.handout').count() === 2) ok('workshop print view with 2 hand-outs'); else fail('workshop print view');
+    await workshop(browser, base, ok, fail);
     // 7. The language switch: one click to English, and the choice stays on the next page.
     await page.goto(base + '/?q=upphandling');
     await Promise.all([page.waitForNavigation(), page.click('a.langswitch')]);
@@ -173,6 +193,105 @@ async function main() {
   console.log(`screenshots in ${shots}`);
   console.log(`browser: ${passed} passed, ${failures} failed`);
   process.exit(failures ? 1 : 0);
+}
+
+/// The workshop in a real room: projector slides, keys, hand-outs on paper, and the picker
+/// without JavaScript.
+async function workshop(browser, base, ok, fail) {
+  const session = 'k=' + LONGEST.join(',') + '&titel=' + encodeURIComponent('Workshop i Västerås') + '&datum=2026-12-10';
+  const titles = [];
+  for (const [width, height] of [[1280, 720], [1366, 768]]) {
+    const ctx = await browser.newContext({ viewport: { width, height } });
+    const page = await ctx.newPage();
+    let fits = 0;
+    const seen = [];
+    for (let i = 0; i < LONGEST.length; i++) {
+      await page.goto(`${base}/workshop/visa?${session}&i=${i}`);
+      const [h, w, title] = await page.evaluate(() => [document.documentElement.scrollHeight - window.innerHeight,
+        document.documentElement.scrollWidth - window.innerWidth, document.querySelector('h1').textContent]);
+      if (h <= 0 && w <= 0) fits++; else fail(`slide ${i + 1} overflows ${width}×${height} by ${h}px down, ${w}px across: ${title}`);
+      seen.push(title);
+      if (width === 1280 && i < 2) await page.screenshot({ path: path.join(shots, `projector-720p-${i + 1}.png`) });
+    }
+    if (!titles.length) titles.push(...seen);
+    if (fits === LONGEST.length) ok(`all ${fits} longest cards fit one slide at ${width}×${height}`);
+    // Keys: End, Home, Space, Escape.
+    await page.goto(`${base}/workshop/visa?${session}&i=2`);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('End')]);
+    const atEnd = page.url().includes('&i=5');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Home')]);
+    const atStart = page.url().includes('&i=0');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press(' ')]);
+    const stepped = page.url().includes('&i=1');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Escape')]);
+    const back = page.url().includes('/workshop?') && page.url().includes('titel=');
+    if (atEnd && atStart && stepped && back) ok(`projector keys End, Home, Space, Escape at ${width}×${height}`);
+    else fail(`projector keys: End ${atEnd}, Home ${atStart}, Space ${stepped}, Escape ${back}`);
+    await ctx.close();
+  }
+  // The slides follow the chosen order, not the alphabet.
+  const ctxOrder = await browser.newContext();
+  const po = await ctxOrder.newPage();
+  const expected = [];
+  for (const id of LONGEST) {
+    await po.goto(`${base}/kort/${id}`);
+    expected.push(await po.locator('h1').textContent());
+  }
+  await ctxOrder.close();
+  if (JSON.stringify(titles) === JSON.stringify(expected)) ok('slides in the chosen order');
+  else fail('slides out of order: ' + titles.join(' | '));
+  // Hand-outs printed to A4: exactly one page per card, or two pages for four per page, and
+  // nothing outside a card or the printable width.
+  const ctxPrint = await browser.newContext();
+  const pp = await ctxPrint.newPage();
+  for (const [per, pages] of [[1, 6], [4, 2]]) {
+    await pp.goto(`${base}/workshop/utskrift?${session}&per=${per}`);
+    await pp.emulateMedia({ media: 'print' });
+    const cut = await pp.evaluate(() => Array.from(document.querySelectorAll('.handout, .sheet'))
+      .filter((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).length);
+    const file = path.join(shots, `handouts-${per}-per-page.pdf`);
+    const pdf = await pp.pdf({ path: file, format: 'A4', printBackground: true, preferCSSPageSize: true });
+    const count = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    if (count === pages && cut === 0) ok(`hand-outs, ${per} per page: ${count} A4 pages, nothing cut`);
+    else fail(`hand-outs, ${per} per page: ${count} pages (want ${pages}), ${cut} cut`);
+    const text = await pp.evaluate(() => document.body.innerText);
+    if (/Workshop i Västerås/.test(text) && !/hfd-alingsas,|Läs mer:/.test(text)) ok(`hand-outs, ${per} per page: session title, no internal ids`);
+    else fail('hand-outs lack the session title or show internal ids');
+  }
+  await ctxPrint.close();
+  // Without JavaScript: pick, reorder, remove and print.
+  const nojs = await browser.newContext({ javaScriptEnabled: false });
+  const p = await nojs.newPage();
+  await p.goto(`${base}/workshop`);
+  const boxes = p.locator('.cardpicker input[type=checkbox]');
+  await boxes.nth(3).check();
+  await boxes.nth(0).check();
+  await boxes.nth(5).check();
+  await p.fill('#titel', 'Passet');
+  await Promise.all([p.waitForNavigation(), p.click('.actionbar button[type=submit]')]);
+  const before = await p.locator('ol.chosen li').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')));
+  await Promise.all([p.waitForNavigation(), p.locator('ol.chosen li').nth(0).locator('a.mini').first().click()]);
+  const after = await p.locator('ol.chosen li').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')));
+  const moved = before.length === 3 && after[0] === before[1] && after[1] === before[0];
+  await Promise.all([p.waitForNavigation(), p.locator('ol.chosen li').nth(2).locator('a.mini').last().click()]);
+  const left = await p.locator('ol.chosen li').count();
+  // Ticking one more keeps the order of the others.
+  await p.locator('.cardpicker input[type=checkbox]:not(:checked)').first().check();
+  await Promise.all([p.waitForNavigation(), p.click('.actionbar button[type=submit]')]);
+  const kept = await p.locator('ol.chosen li').evaluateAll((l) => l.map((x) => x.getAttribute('data-id')));
+  const orderKept = kept[0] === after[0] && kept[1] === after[1] && kept.length === 3;
+  await Promise.all([p.waitForNavigation(), p.locator('.actionbar a', { hasText: 'ett kort' }).click()]);
+  const printed = await p.locator('article.handout').count();
+  const titled = (await p.locator('.sheethead').first().textContent()).includes('Passet');
+  if (moved && left === 2 && orderKept && printed === 3 && titled) ok('workshop without JavaScript: pick, reorder, remove, print');
+  else fail(`workshop without JavaScript: moved ${moved}, left ${left}, order kept ${orderKept}, printed ${printed}, titled ${titled}`);
+  await nojs.close();
+  // The hand-out PDFs as pictures, to look at.
+  for (const per of [1, 4]) {
+    const pdf = path.join(shots, `handouts-${per}-per-page.pdf`);
+    const r = require('child_process').spawnSync('pdftoppm', ['-png', '-r', '50', pdf, path.join(shots, `handouts-${per}-per-page`)]);
+    if (r.error) console.log('pdftoppm missing: the hand-out PDFs were not rendered to PNG');
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(2); });

@@ -1,7 +1,8 @@
 // Progressive enhancement. Without JavaScript everything works through plain forms and links;
-// with it: print and copy-link buttons on result pages; on the search page "/" focuses the search
-// box, and typing shows suggestions (answer cards and documents) in an accessible list that arrow
-// keys, Enter and Escape operate.
+// with it: print and copy-link buttons on result pages; keys on the projector view; a live filter
+// and dragging in the workshop picker; on the search page "/" focuses the search box, and typing
+// shows suggestions (answer cards and documents) in an accessible list that arrow keys, Enter and
+// Escape operate.
 (function () {
   'use strict';
   var q = document.getElementById('q');
@@ -15,13 +16,73 @@
     q.select();
   });
 
-  // Presentation view: arrow keys step between cards.
+  // Projector view: arrows, PgUp/PgDn and Space step, Home and End jump, Escape goes back to
+  // the picker, F toggles full screen.
   document.addEventListener('keydown', function (e) {
-    if (!document.body.classList.contains('projector')) return;
-    var target = e.key === 'ArrowRight' || e.key === 'PageDown' ? 'next' : (e.key === 'ArrowLeft' || e.key === 'PageUp' ? 'prev' : null);
+    if (!document.body.classList.contains('projector') || e.ctrlKey || e.metaKey || e.altKey) return;
+    var keys = {
+      ArrowRight: 'next', PageDown: 'next', ArrowLeft: 'prev', PageUp: 'prev',
+      Home: 'first', End: 'last', Escape: 'back'
+    };
+    var target = e.key === ' ' ? (e.shiftKey ? 'prev' : 'next') : keys[e.key];
+    if (e.key === 'f' || e.key === 'F') {
+      e.preventDefault();
+      if (document.fullscreenElement) document.exitFullscreen();
+      else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
+      return;
+    }
     var link = target && document.getElementById(target);
     if (link) { e.preventDefault(); window.location.href = link.href; }
   });
+
+  // Workshop picker: the filter narrows the list as one types; chosen cards can be dragged.
+  var filter = document.getElementById('filter');
+  var count = document.getElementById('pickcount');
+  if (filter && count) {
+    var labels = document.querySelectorAll('.cardpicker label[data-words]');
+    var suffix = count.textContent.replace(/^\d+/, '');
+    filter.addEventListener('input', function () {
+      var needle = filter.value.trim().toLowerCase();
+      var shown = 0;
+      Array.prototype.forEach.call(labels, function (l) {
+        var box = l.querySelector('input');
+        var keep = !needle || (box && box.checked) || l.getAttribute('data-words').indexOf(needle) >= 0;
+        l.hidden = !keep;
+        if (keep) shown++;
+      });
+      Array.prototype.forEach.call(document.querySelectorAll('.cardpicker fieldset'), function (f) {
+        f.hidden = !f.querySelector('label:not([hidden])');
+      });
+      count.textContent = shown + suffix;
+    });
+  }
+  var chosen = document.querySelector('ol.chosen');
+  var order = document.querySelector('input[name="ordning"]');
+  if (chosen && order && 'draggable' in chosen) {
+    var dragged = null;
+    Array.prototype.forEach.call(document.querySelectorAll('.js-only.hint'), function (h) { h.hidden = false; });
+    Array.prototype.forEach.call(chosen.children, function (li) {
+      li.draggable = true;
+      li.addEventListener('dragstart', function () { dragged = li; li.classList.add('dragging'); });
+      li.addEventListener('dragend', function () { li.classList.remove('dragging'); });
+      li.addEventListener('dragover', function (e) { e.preventDefault(); });
+      li.addEventListener('drop', function (e) {
+        e.preventDefault();
+        if (!dragged || dragged === li) return;
+        var after = e.clientY > li.getBoundingClientRect().top + li.offsetHeight / 2;
+        chosen.insertBefore(dragged, after ? li.nextSibling : li);
+        var ids = Array.prototype.map.call(chosen.children, function (x) { return x.getAttribute('data-id'); });
+        var url = new URL(window.location.href);
+        url.search = '';
+        url.searchParams.set('k', ids.join(','));
+        ['titel', 'datum'].forEach(function (n) {
+          var input = document.getElementById(n);
+          if (input && input.value) url.searchParams.set(n, input.value);
+        });
+        window.location.href = url.href;
+      });
+    });
+  }
 
   // Result pages: a print button and a copy-link button, shown only where they can work.
   Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (b) {
