@@ -258,6 +258,21 @@ async function workshop(browser, base, ok, fail) {
     if (/Workshop i Västerås/.test(text) && !/hfd-alingsas,|Läs mer:/.test(text)) ok(`hand-outs, ${per} per page: session title, no internal ids`);
     else fail('hand-outs lack the session title or show internal ids');
   }
+  // Result pages on paper: no blank page, and the address and date printed.
+  for (const [name, url] of [['search', '/?q=reserverade%20kontrakt'], ['document', '/dok/iop/vad-ar-iop.md'],
+    ['card', '/kort/vad-ar-iop'], ['iop-result', PAGES.find((x) => x[0] === 'iop-result')[1]],
+    ['thresholds', '/troskelvarden?value=850000&kind=tjanster&buyer=kommun'], ['comparison', '/jamforelse']]) {
+    await pp.goto(base + url);
+    const file = path.join(shots, `print-${name}.pdf`);
+    await pp.pdf({ path: file, format: 'A4', printBackground: true });
+    const r = require('child_process').spawnSync('pdftotext', ['-layout', file, '-']);
+    if (r.error) { console.log('pdftotext missing: printed pages not checked'); break; }
+    const pagesText = r.stdout.toString().split('\f').slice(0, -1);
+    const blank = pagesText.filter((t) => !t.trim()).length;
+    const footer = /Utskrivet från Vägvisare/.test(r.stdout.toString());
+    if (pagesText.length > 0 && blank === 0 && footer) ok(`print ${name}: ${pagesText.length} page(s), none blank, address and date printed`);
+    else fail(`print ${name}: ${pagesText.length} pages, ${blank} blank, footer ${footer}`);
+  }
   await ctxPrint.close();
   // Without JavaScript: pick, reorder, remove and print.
   const nojs = await browser.newContext({ javaScriptEnabled: false });
