@@ -360,8 +360,10 @@ impl Engine {
             query: req.query.clone(),
             ..SearchResults::default()
         };
-        let corrected = self.correct(&req.query);
-        let effective = corrected.clone().unwrap_or_else(|| req.query.clone());
+        // "bilaga2", "4kap": letters and digits typed together are read apart.
+        let typed = split_glued(&req.query);
+        let corrected = self.correct(&typed);
+        let effective = corrected.clone().unwrap_or(typed);
         response.suggestion = corrected;
         let built = self.build_query(&effective);
         // Cards are found for every page, so the passages they cite are ordered the same way
@@ -502,8 +504,11 @@ impl Engine {
     }
 
     /// The query with unknown words replaced by their likeliest correction, or `None` when every
-    /// word is known (or nothing could be corrected).
+    /// word is known (or nothing could be corrected). In a query that reads as English only
+    /// å/ä/ö are restored: its other words are valid English even where the index lacks them
+    /// (the lexicon maps the terms), so "cleaning" never becomes "ledning".
     pub fn correct(&self, raw: &str) -> Option<String> {
+        let english = query::reads_english(&self.lexicon, raw);
         let searcher = self.reader.searcher();
         let text = clip(raw);
         let mut out = String::with_capacity(text.len());
@@ -521,7 +526,7 @@ impl Engine {
             },
         ) {
             let lower = crate::analysis::fold(&word.to_lowercase());
-            if let Some(fix) = spelling::correct(&searcher, &self.fields, &lower) {
+            if let Some(fix) = spelling::correct(&searcher, &self.fields, &lower, english) {
                 out.push_str(&text[last..start]);
                 out.push_str(&fix);
                 last = start + word.len();
@@ -584,6 +589,32 @@ fn curated_stamp(gen_dir: &Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(gen_dir.join(crate::curated::FILE_NAME))
         .and_then(|m| m.modified())
         .ok()
+}
+
+/// Letters and digits typed together read apart: "bilaga2" → "bilaga 2", "4kap" → "4 kap",
+/// "2bilaga" → "2 bilaga". A single letter after a number stays ("25a §", "19a kap."), as do
+/// words like "covid19"-style names of one letter ("c1").
+pub fn split_glued(query: &str) -> String {
+    let chars: Vec<char> = query.chars().collect();
+    let mut out = String::with_capacity(query.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 {
+            let prev = chars[i - 1];
+            let letters_before = chars[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_alphabetic())
+                .count();
+            let letters_after = chars[i..].iter().take_while(|c| c.is_alphabetic()).count();
+            let split = (prev.is_alphabetic() && c.is_ascii_digit() && letters_before >= 2)
+                || (prev.is_ascii_digit() && c.is_alphabetic() && letters_after >= 2);
+            if split {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Cuts a query to [`MAX_QUERY_CHARS`] characters (on a character boundary).

@@ -18,8 +18,9 @@ fn known(searcher: &Searcher, field: tantivy::schema::Field, word: &str) -> bool
         .is_ok_and(|n| n > 0)
 }
 
-/// The correction for one exact-form word, if it needs one and one exists.
-pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
+/// The correction for one exact-form word, if it needs one and one exists. `only_letters`: only
+/// restore å/ä/ö (the word may be valid in another language).
+pub fn correct(searcher: &Searcher, f: &Fields, word: &str, only_letters: bool) -> Option<String> {
     let chars = word.chars().count();
     // Restoring å/ä/ö works from three letters ("are" → "åre"); typos need four.
     if chars < 3 || !word.chars().all(char::is_alphabetic) {
@@ -86,10 +87,45 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str) -> Option<String> {
     if let Some((_, t)) = restored {
         return Some(t);
     }
-    if fold_known || swedish || chars < MIN_CHARS {
+    if only_letters || fold_known || swedish || chars < MIN_CHARS {
         return None; // the folded field finds it, or the word is too short to guess at
     }
-    best.map(|(_, _, t)| t)
+    // A correction shows the texts' spelling: with å/ä/ö where they write it so.
+    best.map(|(_, _, t)| with_swedish_letters(searcher, f, &t).unwrap_or(t))
+}
+
+/// The form of `term` with å/ä/ö that the texts use most, when `term` is that word without
+/// them ("troskelvarden" → "tröskelvärden").
+fn with_swedish_letters(searcher: &Searcher, f: &Fields, term: &str) -> Option<String> {
+    if !term.is_ascii() {
+        return None;
+    }
+    let folded = crate::analysis::fold_swedish(term);
+    let dfa = FuzzyTermQuery::new(Term::from_field_text(f.body_exact, term), 2, false)
+        .automaton()
+        .ok()?;
+    let mut found: Option<(u64, String)> = None;
+    for seg in searcher.segment_readers() {
+        let Ok(inv) = seg.inverted_index(f.body_exact) else {
+            continue;
+        };
+        let Ok(mut stream) = inv.terms().search(&dfa).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            let Ok(t) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            let df = stream.value().doc_freq as u64;
+            if !t.is_ascii()
+                && crate::analysis::fold_swedish(t) == folded
+                && found.as_ref().is_none_or(|(bdf, _)| df > *bdf)
+            {
+                found = Some((df, t.to_string()));
+            }
+        }
+    }
+    found.map(|(_, t)| t)
 }
 
 /// Edit distance in characters (insert, delete, substitute, and swap of neighbours).

@@ -369,3 +369,37 @@ fn shipped_corpus_counts() {
         );
     }
 }
+
+/// Spelling: a correction keeps the texts' å/ä/ö, an English word is never rewritten into a
+/// Swedish one, and letters glued to digits are read apart.
+#[test]
+fn corrections_respect_the_language_and_the_letters() {
+    let engine = crate::shipped_engine();
+    let search = |q: &str| engine.search(&vagvisare::search::SearchRequest::new(q, 10));
+    let r = search("trosklevarden");
+    assert_eq!(
+        r.suggestion.as_deref(),
+        Some("tröskelvärden"),
+        "{:?}",
+        r.suggestion
+    );
+    let r = search("cleaning services reserved contract");
+    assert!(
+        r.suggestion
+            .as_deref()
+            .is_none_or(|s| s.contains("cleaning")),
+        "{:?}",
+        r.suggestion
+    );
+    let glued = search("bilaga2");
+    assert!(glued.total > 0, "bilaga2 finds nothing");
+    assert_eq!(
+        glued.hits.first().map(|h| h.path.clone()),
+        search("bilaga 2").hits.first().map(|h| h.path.clone())
+    );
+    assert_eq!(vagvisare::search::split_glued("4kap. 18 §"), "4 kap. 18 §");
+    assert_eq!(
+        vagvisare::search::split_glued("19 kap. 25a §"),
+        "19 kap. 25a §"
+    );
+}
