@@ -17,6 +17,17 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         cited.extend(legal::references(r));
     }
     let title_refs = legal::references(&doc.title);
+    let context_law = match &doc.meta.statute {
+        Some(s) => crate::law::law_of_sfs(&s.sfs),
+        None => crate::law::cite::main_law(&doc.meta.legal_refs),
+    };
+    let context = crate::law::cite::Context {
+        law: context_law,
+        chapter: None,
+    };
+    for r in &doc.meta.legal_refs {
+        cited.extend(range_keys(r, &context));
+    }
     let meta_json = serde_json::to_string(&doc.meta).expect("meta serialises");
     let facets = document_facets(doc);
     let (title_f, trail_f, body_f) = match doc.lang {
@@ -88,6 +99,9 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         }
         let mut refs = cited.clone();
         refs.extend(legal::references(&s.text));
+        // Every paragraph of a range or list the text cites ("16 kap. 1–4 §§" cites 16:3 too),
+        // so a query for one paragraph finds the texts that cite it inside a range.
+        refs.extend(range_keys(&s.text, &context));
         for r in &refs {
             t.add_text(f.refs_cited, r);
         }
@@ -104,6 +118,21 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
             }
         }
         out.push(t);
+    }
+    out
+}
+
+/// The search keys (`16:3`, `lou/16:3`) of every paragraph a text cites, ranges and lists
+/// spelled out.
+fn range_keys(text: &str, context: &crate::law::cite::Context<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (sfs, chapter, paragraph) in crate::law::cite::paragraphs_cited(text, *context) {
+        let Some(chapter) = chapter else { continue };
+        let key = format!("{chapter}:{paragraph}");
+        if let Some((law, _)) = legal::SFS_NUMBERS.iter().find(|(_, n)| *n == sfs) {
+            out.push(format!("{law}/{key}"));
+        }
+        out.push(key);
     }
     out
 }

@@ -33,6 +33,8 @@ pub enum Cited {
 pub struct Citation {
     pub range: Range<usize>,
     pub cited: Cited,
+    /// For a range of paragraphs ("1–4 §§"), the last one ("4"); the link goes to the first.
+    pub through: Option<String>,
 }
 
 /// What the surroundings of a text tell: the statute it is about (a card's legal basis, a
@@ -58,7 +60,10 @@ static PROVISION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?P<first>{NUMBER})(?:\s?[–-]\s?{NUMBER})?")).expect("valid regex")
+    Regex::new(&format!(
+        r"(?P<first>{NUMBER})(?:\s?[–-]\s?(?P<last>{NUMBER}))?"
+    ))
+    .expect("valid regex")
 });
 static CHAPTER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?P<chapter>{NUMBER})\s?kap(?:\.|itlet)")).expect("valid regex")
@@ -251,6 +256,7 @@ pub fn citations(text: &str, context: Context<'_>) -> Vec<Citation> {
                     chapter: chapter.clone(),
                     paragraph: Some(squeeze(&item["first"])),
                 },
+                through: item.name("last").map(|l| squeeze(l.as_str())),
             });
         }
     }
@@ -277,6 +283,7 @@ pub fn citations(text: &str, context: Context<'_>) -> Vec<Citation> {
                 chapter: Some(squeeze(&c["chapter"])),
                 paragraph: Some(squeeze(&c["paragraph"])),
             },
+            through: None,
         });
     }
     // "19 a kap." on its own: the chapter.
@@ -301,6 +308,7 @@ pub fn citations(text: &str, context: Context<'_>) -> Vec<Citation> {
                 chapter: Some(squeeze(&c["chapter"])),
                 paragraph: None,
             },
+            through: None,
         });
     }
     for c in CASE.captures_iter(text) {
@@ -322,6 +330,7 @@ pub fn citations(text: &str, context: Context<'_>) -> Vec<Citation> {
         out.push(Citation {
             range: whole.range(),
             cited: Cited::Case { key },
+            through: None,
         });
     }
     // A statute named by its SFS number ("lagen (2022:900)", "SFS 2016:1145") and not part of
@@ -340,10 +349,48 @@ pub fn citations(text: &str, context: Context<'_>) -> Vec<Citation> {
             out.push(Citation {
                 range: n.range.clone(),
                 cited: Cited::Statute { sfs: n.sfs.clone() },
+                through: None,
             });
         }
     }
     out.sort_by_key(|c| c.range.start);
+    out
+}
+
+/// Every paragraph `text` cites, ranges and lists spelled out ("16 kap. 1–4 §§" → 1, 2, 3
+/// and 4): (SFS number, chapter, paragraph). A range runs over the numbers between its ends
+/// (letters such as "25 a" only at its ends), at most 40 paragraphs.
+pub fn paragraphs_cited(text: &str, context: Context<'_>) -> Vec<(String, Option<String>, String)> {
+    let mut out = Vec::new();
+    for c in citations(text, context) {
+        let Cited::Provision {
+            sfs,
+            chapter,
+            paragraph: Some(first),
+        } = c.cited
+        else {
+            continue;
+        };
+        let number = |p: &str| {
+            p.trim_end_matches(|ch: char| ch.is_alphabetic())
+                .parse::<u32>()
+                .ok()
+        };
+        match (c.through.as_deref(), number(&first)) {
+            (Some(last), Some(from)) => {
+                out.push((sfs.clone(), chapter.clone(), first.clone()));
+                if let Some(to) = number(last).filter(|to| *to > from && to - from <= 40) {
+                    for n in from + 1..to {
+                        out.push((sfs.clone(), chapter.clone(), n.to_string()));
+                    }
+                }
+                if last != first {
+                    out.push((sfs.clone(), chapter.clone(), last.to_string()));
+                }
+            }
+            _ => out.push((sfs, chapter, first)),
+        }
+    }
     out
 }
 

@@ -407,9 +407,44 @@ impl Builder<'_> {
             clauses.push((Occur::Should, term_query(self.f.refs_is, key, is_boost)));
             clauses.push((Occur::Should, term_query(self.f.refs_cited, key, 1.5)));
         }
+        // A paragraph nobody cites still leads to its chapter: the chapter's sections and the
+        // texts about the chapter, well below the paragraph itself.
+        let mut chapters: Vec<String> = refs
+            .iter()
+            .filter_map(|key| {
+                let (law, provision) = match key.split_once('/') {
+                    Some((law, p)) => (Some(law), p),
+                    None => (None, key.as_str()),
+                };
+                let (chapter, _) = provision.split_once(':')?;
+                if chapter.is_empty() || !chapter.starts_with(|c: char| c.is_ascii_digit()) {
+                    return None;
+                }
+                Some(match law {
+                    Some(l) => format!("{l}/kap:{chapter}"),
+                    None => format!("kap:{chapter}"),
+                })
+            })
+            .filter(|k| !refs.contains(k))
+            .collect();
+        chapters.sort();
+        chapters.dedup();
+        for key in &chapters {
+            clauses.push((
+                Occur::Should,
+                term_query(self.f.refs_is, key, CHAPTER_FALLBACK),
+            ));
+            clauses.push((
+                Occur::Should,
+                term_query(self.f.refs_cited, key, CHAPTER_FALLBACK),
+            ));
+        }
         clauses
     }
 }
+
+/// Weight of a cited paragraph's chapter, for a paragraph no text cites.
+const CHAPTER_FALLBACK: f32 = 0.3;
 
 /// Score added to English sections for a query that reads as English.
 const ENGLISH_BONUS: f32 = 12.0;

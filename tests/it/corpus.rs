@@ -403,3 +403,26 @@ fn corrections_respect_the_language_and_the_letters() {
         "19 kap. 25a §"
     );
 }
+
+/// A paragraph inside a cited range finds the texts that cite the range; a paragraph nobody
+/// cites still leads to its chapter rather than to nothing.
+#[test]
+fn ranges_and_chapters_answer_paragraph_queries() {
+    let engine = crate::shipped_engine();
+    let search = |q: &str| engine.search(&vagvisare::search::SearchRequest::new(q, 10));
+    let paths = |q: &str| -> Vec<String> { search(q).hits.into_iter().map(|h| h.path).collect() };
+    let in_range = paths("17 kap. 4 § LOU");
+    assert!(
+        in_range
+            .iter()
+            .take(5)
+            .any(|p| p == "upphandling/arbetsrattsliga-villkor.md"
+                || p == "upphandling/sociala-hansyn-i-lou.md"),
+        "{in_range:?}"
+    );
+    let uncited = search("4 kap. 97 § LOU");
+    assert!(
+        uncited.total > 0,
+        "a paragraph nobody cites came back empty"
+    );
+}
