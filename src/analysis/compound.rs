@@ -554,6 +554,32 @@ mod tests {
     }
 }
 
+/// Coordinated compounds with a hanging hyphen spelled out: "barn- och ungdomsverksamhet" →
+/// "barnverksamhet och ungdomsverksamhet", "upphandlings- och avtalsfrågor" → "upphandlingsfrågor
+/// och avtalsfrågor". The head is the last part of the full compound after the conjunction (as
+/// the word list splits it); text without the pattern comes back unchanged.
+pub fn expand_hanging_hyphens(text: &str) -> std::borrow::Cow<'_, str> {
+    static HANGING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(\w{2,})- (och|eller|samt|respektive) (\w{5,})")
+            .expect("valid regex")
+    });
+    if !text.contains("- ") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    HANGING.replace_all(text, |c: &regex::Captures| {
+        let full = &c[3];
+        let head = dictionary()
+            .split(&full.to_lowercase())
+            .and_then(|parts| parts.last().cloned());
+        match head {
+            Some(head) if full.to_lowercase().ends_with(&head) => {
+                format!("{}{} {} {}", &c[1], head, &c[2], full)
+            }
+            _ => c[0].to_string(),
+        }
+    })
+}
+
 #[cfg(test)]
 mod system_tests {
     /// With the real dictionary (when installed): a few domain compounds.

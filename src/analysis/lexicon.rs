@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 const BUILT_IN: &str = include_str!("lexicon.toml");
+/// The procurement directives' English vocabulary and LOU/LUF/LUK's Swedish terms for it.
+const DIRECTIVE_TERMS: &str = include_str!("directive_terms.toml");
 /// File name of a corpus's own additions.
 pub const FILE: &str = "synonymer.toml";
 
@@ -51,12 +53,19 @@ pub struct Lexicon {
 
 static BUILT_IN_LEXICON: LazyLock<LexiconFile> =
     LazyLock::new(|| toml::from_str(BUILT_IN).expect("the built-in lexicon parses"));
+static DIRECTIVE_LEXICON: LazyLock<LexiconFile> =
+    LazyLock::new(|| toml::from_str(DIRECTIVE_TERMS).expect("the directive terms parse"));
 
 impl Lexicon {
     /// The built-in lexicon plus a corpus's additions.
     pub fn with(extra: Option<&LexiconFile>) -> Lexicon {
         let mut lex = Lexicon::default();
-        for file in std::iter::once(&*BUILT_IN_LEXICON).chain(extra) {
+        // The directive terms map English to Swedish but do not decide whether a query is
+        // English: their 1 200 phrases share words with Swedish queries ("de minimis", "iop").
+        let files = [(&*BUILT_IN_LEXICON, true), (&*DIRECTIVE_LEXICON, false)]
+            .into_iter()
+            .chain(extra.map(|e| (e, true)));
+        for (file, tells_english) in files {
             lex.ambiguous
                 .extend(file.ambiguous.iter().map(|a| a.to_lowercase()));
             for g in &file.group {
@@ -68,8 +77,10 @@ impl Lexicon {
             for e in &file.english {
                 for t in &e.en {
                     let w = words(t);
-                    lex.english_words
-                        .extend(w.iter().filter(|x| x.len() > 3).cloned());
+                    if tells_english {
+                        lex.english_words
+                            .extend(w.iter().filter(|x| x.len() > 3).cloned());
+                    }
                     lex.rules.push((w, e.sv.clone()));
                 }
             }

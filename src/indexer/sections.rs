@@ -56,6 +56,8 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         t.add_text(body_f, &s.text);
         t.add_text(f.body_exact, &s.text);
         let all = format!("{}\n{}\n{}", doc.title, s.trail.join(" "), s.text);
+        // "barn- och ungdomsverksamhet" also holds the parts of "barnverksamhet".
+        let all = crate::analysis::compound::expand_hanging_hyphens(&all).into_owned();
         let (fold, parts) = fold_and_parts(&all);
         t.add_text(f.fold, fold);
         t.add_text(f.parts, parts);

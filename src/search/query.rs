@@ -215,7 +215,8 @@ pub fn build(
     raw: &str,
     df: &dyn Fn(Field, &str) -> u64,
 ) -> Option<Box<dyn Query>> {
-    let text = super::clip(raw);
+    let expanded = compound::expand_hanging_hyphens(super::clip(raw));
+    let text = expanded.as_ref();
     let words = Words::of(text);
     let refs = legal::references(text);
     let of_reference = reference_word(&refs);

@@ -426,3 +426,22 @@ fn ranges_and_chapters_answer_paragraph_queries() {
         "a paragraph nobody cites came back empty"
     );
 }
+
+#[test]
+fn coordinated_compounds_are_spelled_out() {
+    crate::pin_word_list();
+    let e = vagvisare::analysis::compound::expand_hanging_hyphens;
+    assert_eq!(
+        e("barn- och ungdomsverksamhet"),
+        "barnverksamhet och ungdomsverksamhet"
+    );
+    assert_eq!(
+        e("upphandlings- och avtalsfrågor"),
+        "upphandlingsfrågor och avtalsfrågor"
+    );
+    assert_eq!(
+        e("hälso- och sjukvård i regionen"),
+        "hälsovård och sjukvård i regionen"
+    );
+    assert_eq!(e("inga bindestreck här"), "inga bindestreck här");
+}
