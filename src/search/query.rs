@@ -279,10 +279,20 @@ impl Builder<'_> {
                         2.0,
                     )) as Box<dyn Query>
                 });
-                Some(match en_first {
+                let clause = match en_first {
                     Some(e) => Box::new(DisjunctionMaxQuery::with_tie_breaker(vec![q, e], 0.0))
                         as Box<dyn Query>,
                     None => q,
+                };
+                // In a question ("kan vi teckna avtal …?") the grammar words count for little.
+                let function =
+                    w.sv.as_deref()
+                        .or(w.en.as_deref())
+                        .is_some_and(analysis::is_function_stem);
+                Some(if function {
+                    Box::new(BoostQuery::new(clause, FUNCTION_WORD_WEIGHT)) as Box<dyn Query>
+                } else {
+                    clause
                 })
             })
             .collect()
@@ -443,6 +453,9 @@ impl Builder<'_> {
         clauses
     }
 }
+
+/// Weight of a function word ("kan", "får", "hur") against a content word.
+const FUNCTION_WORD_WEIGHT: f32 = 0.6;
 
 /// Weight of a cited paragraph's chapter, for a paragraph no text cites.
 const CHAPTER_FALLBACK: f32 = 0.3;

@@ -445,3 +445,33 @@ fn coordinated_compounds_are_spelled_out() {
     );
     assert_eq!(e("inga bindestreck här"), "inga bindestreck här");
 }
+
+/// An English question about a core concept shows the card its Swedish twin shows.
+#[test]
+fn english_twins_show_the_same_card() {
+    let engine = crate::shipped_engine();
+    let first_card = |q: &str| {
+        engine
+            .search(&vagvisare::search::SearchRequest::new(q, 10))
+            .cards
+            .first()
+            .map(|c| c.id.clone())
+    };
+    for (sv, en) in [
+        ("vad är IOP", "what is an IOP"),
+        (
+            "får vi reservera en upphandling för sociala företag",
+            "can we reserve a contract for social enterprises",
+        ),
+        ("direktupphandlingsgräns", "direct award threshold"),
+        ("avtalsspärr", "standstill period"),
+        (
+            "IOP utan upphandling",
+            "can a municipality make an IOP without procurement",
+        ),
+    ] {
+        let want = first_card(sv);
+        assert!(want.is_some(), "{sv}: no card");
+        assert_eq!(first_card(en), want, "{en} vs {sv}");
+    }
+}
