@@ -364,9 +364,14 @@ impl Builder<'_> {
             if b.pos != a.pos + 1 || a.exact.chars().count() < 3 || b.exact.chars().count() < 3 {
                 continue;
             }
+            // As typed, with a linking s, or from the first word's stem ("sociala hänsyn" →
+            // "socialhänsyn", "små företag" → "småföretag").
+            let stem = a.sv.clone().unwrap_or_else(|| a.exact.clone());
             let joined = [
                 format!("{}{}", a.exact, b.exact),
                 format!("{}s{}", a.exact, b.exact),
+                format!("{stem}{}", b.exact),
+                format!("{stem}s{}", b.exact),
             ]
             .into_iter()
             .find(|j| (self.df)(self.f.body_exact, j) > 0);
