@@ -6,6 +6,7 @@
 
 mod api;
 pub mod cache;
+pub mod conn;
 mod diagram;
 pub mod error;
 mod pages;
@@ -91,8 +92,9 @@ pub type Shared = Arc<AppState>;
 pub const MAX_CONCURRENT_REQUESTS: usize = 64;
 /// Largest request body accepted (the API takes small JSON bodies only).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// Time a client gets to send its request headers (slow-loris protection).
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time a client gets to send its request headers (slow-loris protection); see `conn.rs` for
+/// this and the idle timeout of keep-alive connections.
+pub const HEADER_READ_TIMEOUT: Duration = conn::HEADER_TIMEOUT;
 
 /// The router with every route and the protective layers.
 pub fn app(state: Shared) -> Router {
@@ -278,6 +280,7 @@ pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
         }
     });
     let router = app(state);
+    let (header_timeout, idle_timeout) = conn::timeouts();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {
@@ -293,9 +296,12 @@ pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
                     }
                 };
                 let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                // The header and idle timeouts are the connection's (conn.rs): hyper's own
+                // header timeout would also end an idle keep-alive connection after 5 s.
+                let stream = conn::Timed::new(stream, header_timeout, idle_timeout);
                 let conn = hyper::server::conn::http1::Builder::new()
                     .timer(TokioTimer::new())
-                    .header_read_timeout(HEADER_READ_TIMEOUT)
+                    .header_read_timeout(None)
                     .serve_connection(TokioIo::new(stream), service);
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {

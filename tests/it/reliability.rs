@@ -156,6 +156,30 @@ fn slow_clients_are_cut_off_and_others_served() {
     );
 }
 
+/// A keep-alive connection reused after longer than the header timeout is still served (a
+/// proxy's pooled upstream connection must not race its close); the idle timeout itself is
+/// tested in `server::conn`.
+#[test]
+fn keep_alive_outlives_the_header_timeout() {
+    let sb = Sandbox::new();
+    let server = Server::start(&sb.corpus(), &sb.index(), &[]);
+    let mut c = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let ask = |c: &mut TcpStream| -> String {
+        write!(c, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut buf = [0u8; 4096];
+        let n = c.read(&mut buf).unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    assert!(ask(&mut c).starts_with("HTTP/1.1 200"));
+    std::thread::sleep(Duration::from_secs(7));
+    let again = ask(&mut c);
+    assert!(
+        again.starts_with("HTTP/1.1 200"),
+        "the idle connection was closed after 7 s: {again:?}"
+    );
+}
+
 #[test]
 fn big_bodies_are_refused_and_sigterm_stops_cleanly() {
     let sb = Sandbox::new();
