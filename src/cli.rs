@@ -76,6 +76,13 @@ enum Command {
         #[arg(long, default_value = "corpus")]
         corpus: PathBuf,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: `vagvisare man > vagvisare.1`.
+    Man,
     /// Statutes in the corpus: fetch the current text from the legal database.
     Statute {
         #[command(subcommand)]
@@ -262,6 +269,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve(&opts, &addr, watch)
         }
         Command::Check { corpus } => check(&corpus),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "vagvisare", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Statute {
             action: StatuteAction::Fetch { sfs, corpus, base },
         } => fetch_statutes(&sfs, &corpus, &base),

@@ -352,3 +352,21 @@ fn symlinks_out_of_the_corpus_are_not_followed() {
     sb.index_run();
     assert_eq!(sb.search_json("zebrakatt")["total"], 0);
 }
+
+/// Shell completions and the manual page come from the command definitions themselves.
+#[test]
+fn completions_and_man_page() {
+    let o = crate::run(&["completions", "bash"]);
+    assert!(o.status.success());
+    let script = crate::stdout(&o);
+    for sub in ["index", "search", "serve", "check", "statute"] {
+        assert!(script.contains(sub), "completion lacks {sub}");
+    }
+    let o = crate::run(&["man"]);
+    assert!(o.status.success());
+    let man = crate::stdout(&o);
+    assert!(
+        man.contains(".TH vagvisare 1") && man.contains("serve"),
+        "{man}"
+    );
+}
