@@ -370,3 +370,31 @@ fn completions_and_man_page() {
         "{man}"
     );
 }
+
+/// The systemd unit in `deploy/` passes `systemd-analyze verify` (with this build as its
+/// program) where systemd is installed, and warns about no key it does not know.
+#[test]
+fn the_systemd_unit_verifies() {
+    let Ok(which) = std::process::Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+    else {
+        eprintln!("SKIPPED: systemd-analyze is not installed");
+        return;
+    };
+    assert!(which.status.success());
+    let unit = std::fs::read_to_string(crate::repo().join("deploy/vagvisare.service"))
+        .unwrap()
+        .replace("/usr/local/bin/vagvisare", crate::bin());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vagvisare.service");
+    std::fs::write(&path, unit).unwrap();
+    let o = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let said = format!("{}{}", crate::stdout(&o), crate::stderr(&o));
+    assert!(o.status.success(), "{said}");
+    assert!(!said.contains("Unknown"), "{said}");
+}
