@@ -204,6 +204,14 @@ impl Log<'_> {
     }
 }
 
+/// Files the last index run in this process skipped (for `/metrics`).
+static LAST_RUN_SKIPPED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many files the last index run in this process skipped.
+pub fn last_run_skipped() -> usize {
+    LAST_RUN_SKIPPED.load(Ordering::Relaxed)
+}
+
 /// Runs the indexer. `report_skip` is called for each skipped file as it happens.
 ///
 /// The phases: open the [`Target`] generation; [`plan`] what to extract from the manifest;
@@ -248,6 +256,7 @@ pub fn run(
     finish(opts, &target, writer, &manifest, &mut log)?;
     let mut report = log.report;
     report.seconds = started.elapsed().as_secs_f64();
+    LAST_RUN_SKIPPED.store(report.skipped.len(), Ordering::Relaxed);
     Ok(report)
 }
 

@@ -27,6 +27,15 @@ struct Request {
 
 type Reply = Result<Document, IngestError>;
 
+/// Worker processes that died or timed out (and were replaced on the next file), in this
+/// process's life.
+static RESTARTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many extraction workers this process has lost (for `/metrics`).
+pub fn restarts() -> u64 {
+    RESTARTS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// How to start a worker: the executable (normally this very binary) and the limits it gets.
 #[derive(Debug, Clone)]
 pub struct WorkerSpec {
@@ -165,6 +174,7 @@ impl Worker {
                 )))
             }),
             Err(RecvTimeoutError::Timeout) => {
+                RESTARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if let Some(mut run) = self.running.take() {
                     let _ = run.child.kill();
                     let _ = run.child.wait();
@@ -180,6 +190,7 @@ impl Worker {
         let Some(mut run) = self.running.take() else {
             return IngestError::Crashed("worker not running".into());
         };
+        RESTARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let status = run.child.wait();
         // Give the stderr reader a moment to drain the last words.
         std::thread::sleep(std::time::Duration::from_millis(20));

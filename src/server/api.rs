@@ -116,3 +116,23 @@ pub async fn status(State(state): State<Shared>) -> Response {
     }))
     .into_response()
 }
+
+/// The server's counters in the Prometheus text format.
+pub async fn metrics(State(state): State<Shared>) -> Response {
+    let engine = state.engine.load_full();
+    let facts = super::metrics::IndexFacts {
+        generation: engine
+            .generation()
+            .trim_start_matches("gen-")
+            .parse()
+            .unwrap_or(0),
+        sections: engine.num_sections(),
+        last_commit_unix: crate::index::store::last_commit(&state.index_dir, engine.generation()),
+    };
+    let mut resp = state.metrics.render(&facts).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    no_store(resp)
+}

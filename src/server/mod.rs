@@ -9,6 +9,7 @@ pub mod cache;
 pub mod conn;
 mod diagram;
 pub mod error;
+pub mod metrics;
 mod pages;
 pub mod ui;
 
@@ -38,6 +39,8 @@ pub struct AppState {
     pub epoch: std::sync::atomic::AtomicU64,
     /// Results of recent searches.
     pub results: cache::ResultCache,
+    /// What `/metrics` reports.
+    pub metrics: metrics::Metrics,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             corpus_dir: None,
             epoch: Default::default(),
             results: Default::default(),
+            metrics: Default::default(),
         })
     }
 
@@ -59,6 +63,7 @@ impl AppState {
             corpus_dir: Some(corpus),
             epoch: Default::default(),
             results: Default::default(),
+            metrics: Default::default(),
         })
     }
 
@@ -108,6 +113,7 @@ pub fn app(state: Shared) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
         .route("/status", get(api::status))
+        .route("/metrics", get(api::metrics))
         .route("/kort", get(pages::cards::cards_page))
         .route("/kort/{id}", get(pages::cards::card_page))
         .route("/iop", get(pages::iop::iop_form))
@@ -127,7 +133,7 @@ pub fn app(state: Shared) -> Router {
         .route("/tillganglighet", get(pages::accessibility_page))
         .route("/static/{file}", get(pages::static_file))
         .fallback(pages::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(axum::middleware::from_fn(ui::remember_choice))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
@@ -147,7 +153,7 @@ pub fn app(state: Shared) -> Router {
                 .load_shed()
                 .concurrency_limit(MAX_CONCURRENT_REQUESTS),
         )
-        .layer(axum::middleware::from_fn(log_request))
+        .layer(axum::middleware::from_fn_with_state(state, log_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
@@ -168,14 +174,22 @@ pub fn app(state: Shared) -> Router {
 
 /// Logs every request with an id, its path (never the query string: people search for sensitive
 /// things), status and time, and returns the id in `x-request-id`.
-async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+async fn log_request(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let started = std::time::Instant::now();
     let mut resp = next.run(req).await;
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let seconds = started.elapsed().as_secs_f64();
+    state
+        .metrics
+        .request(&path, resp.status().as_u16(), seconds);
+    let ms = seconds * 1000.0;
     tracing::info!(request_id = id, %method, path = %path, status = resp.status().as_u16(), ms = format!("{ms:.2}"), "request");
     if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
         resp.headers_mut().insert("x-request-id", v);
@@ -206,6 +220,7 @@ pub async fn run_search(state: &Shared, req: SearchRequest) -> Searched {
     let engine = state.engine.load_full();
     let key = cache::ResultCache::key(epoch, &engine, &req);
     if let Some(found) = state.results.get(&key) {
+        state.metrics.search(found.results.total, true);
         return Searched {
             found,
             took_ms: took(),
@@ -226,6 +241,7 @@ pub async fn run_search(state: &Shared, req: SearchRequest) -> Searched {
             ..SearchResults::default()
         }))
     });
+    state.metrics.search(found.results.total, false);
     Searched {
         took_ms: found.results.took_ms,
         found,

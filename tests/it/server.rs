@@ -927,3 +927,69 @@ async fn english_interface_on_every_page_type() {
     let html = scraper::Html::parse_document(&body);
     assert!(html.select(&sel(".cardgroup ul[lang='sv'] a")).count() > 10);
 }
+
+/// `/metrics` is Prometheus text a parser reads, and counts what happened.
+#[tokio::test]
+async fn metrics_count_requests_searches_and_the_index() {
+    let sb = Sandbox::new();
+    sb.index_run();
+    let st = state(&sb);
+    for uri in [
+        "/api/search?q=upphandling",
+        "/api/search?q=upphandling",
+        "/api/search?q=zzqqxxvv",
+        "/kort",
+        "/finns-inte",
+    ] {
+        let _ = get(&st, uri).await;
+    }
+    let (status, headers, body) = get(&st, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let scrape = prometheus_parse::Scrape::parse(body.lines().map(|l| Ok(l.to_string()))).unwrap();
+    let value = |name: &str, labels: &[(&str, &str)]| -> f64 {
+        scrape
+            .samples
+            .iter()
+            .filter(|s| s.metric == name)
+            .filter(|s| labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+            .map(|s| match s.value {
+                prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Gauge(v)
+                | prometheus_parse::Value::Untyped(v) => v,
+                _ => 0.0,
+            })
+            .sum()
+    };
+    assert_eq!(
+        value(
+            "vagvisare_requests_total",
+            &[("route", "/api/search"), ("status", "200")]
+        ),
+        3.0
+    );
+    assert_eq!(
+        value(
+            "vagvisare_requests_total",
+            &[("route", "other"), ("status", "404")]
+        ),
+        1.0
+    );
+    assert_eq!(value("vagvisare_searches_total", &[]), 3.0);
+    assert_eq!(value("vagvisare_zero_hit_searches_total", &[]), 1.0);
+    assert_eq!(value("vagvisare_cache_hits_total", &[]), 1.0);
+    assert!(value("vagvisare_index_sections", &[]) > 0.0);
+    assert!(value("vagvisare_index_generation", &[]) >= 1.0);
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "vagvisare_request_duration_seconds"),
+        "no latency histogram"
+    );
+}
