@@ -3,16 +3,16 @@
 //! progress and the index summary go to stderr. Errors become a message and an exit code.
 
 use crate::check;
+use crate::config::{Flags, LogFormat, Settings};
 use crate::curated::common::{Severity, today};
 use crate::indexer::{self, IndexError, Options};
-use crate::ingest::{KB, Limits, MB};
+use crate::ingest::Limits;
 use crate::search::{Engine, SearchRequest};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -21,9 +21,13 @@ use std::time::Duration;
     about = "Vägvisare: sök i vägledning om upphandling, IOP och reserverade kontrakt"
 )]
 struct Cli {
-    /// Log format on stderr: `text` or `json` (one JSON object per line).
-    #[arg(long, global = true, default_value = "text", value_parser = ["text", "json"])]
-    log_format: String,
+    /// Log format on stderr: `text` (default) or `json` (one JSON object per line).
+    #[arg(long, global = true, value_parser = ["text", "json"])]
+    log_format: Option<String>,
+    /// Settings file (TOML) for `serve`, `index` and `report`; flags and environment variables
+    /// override it. See `deploy/vagvisare.toml`.
+    #[arg(long, global = true, env = "VAGVISARE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// The Swedish word list the compound splitter uses besides its built-in one: a hunspell
     /// `.dic` file, or `none`. Default: `VAGVISARE_DICTIONARY`, else Debian's hunspell-sv. An
     /// index built with one list is rebuilt, not searched, with another.
@@ -65,11 +69,25 @@ enum Command {
         dirs: Dirs,
         #[command(flatten)]
         limits: LimitArgs,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: String,
+        /// Address to listen on (default 127.0.0.1:8080; `VAGVISARE_ADDR`).
+        #[arg(long)]
+        addr: Option<String>,
         /// Re-index when files in the corpus change (checked every 2 s, debounced).
         #[arg(long)]
         watch: bool,
+    },
+    /// The editors' report from the search analytics: searches with no hits or no answer card,
+    /// cards users found unhelpful, hits rarely opened.
+    Report {
+        /// Days counted (7, 30 and 90 are shown side by side; this picks the ranking).
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// The index folder whose analytics are read (default `index`; `VAGVISARE_INDEX`).
+        #[arg(long)]
+        index: Option<PathBuf>,
     },
     /// Validate documents' metadata and the curated data.
     Check {
@@ -115,58 +133,107 @@ enum StatuteAction {
 
 #[derive(Args)]
 struct Dirs {
-    #[arg(long, default_value = "corpus")]
-    corpus: PathBuf,
-    #[arg(long, default_value = "index")]
-    index: PathBuf,
+    /// The corpus folder (default `corpus`; `VAGVISARE_CORPUS`).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// The index folder (default `index`; `VAGVISARE_INDEX`).
+    #[arg(long)]
+    index: Option<PathBuf>,
 }
 
-/// The defaults shown and used here are [`Limits::DEFAULT`], converted to the units asked for.
+/// Parser limits; each falls back to its environment variable, the settings file and then
+/// [`Limits::DEFAULT`] (64 MB, 5120 KB, 30 s, 1536 MB, depth 1000, 8 MB).
 #[derive(Args)]
 struct LimitArgs {
-    /// Largest file read, in MB.
-    #[arg(long, default_value_t = Limits::DEFAULT.max_file_bytes / MB)]
-    max_file_mb: u64,
-    /// Largest HTML file parsed, in KB.
-    #[arg(long, default_value_t = Limits::DEFAULT.max_html_bytes / KB)]
-    max_html_kb: u64,
-    /// Time limit per HTML/PDF file, in seconds.
-    #[arg(long, default_value_t = Limits::DEFAULT.timeout.as_secs())]
-    timeout_secs: u64,
-    /// Memory limit of the extraction process, in MB.
-    #[arg(long, default_value_t = Limits::DEFAULT.worker_memory_bytes / MB)]
-    worker_memory_mb: u64,
-    /// Deepest element nesting accepted in an HTML file.
-    #[arg(long, default_value_t = Limits::DEFAULT.max_html_depth)]
-    max_html_depth: usize,
-    /// Extracted text kept per file, in MB (the rest is cut, with a note).
-    #[arg(long, default_value_t = Limits::DEFAULT.max_text_bytes as u64 / MB)]
-    max_text_mb: u64,
+    /// Largest file read, in MB (default 64).
+    #[arg(long)]
+    max_file_mb: Option<u64>,
+    /// Largest HTML file parsed, in KB (default 5120).
+    #[arg(long)]
+    max_html_kb: Option<u64>,
+    /// Time limit per HTML/PDF file, in seconds (default 30).
+    #[arg(long)]
+    timeout_secs: Option<u64>,
+    /// Memory limit of the extraction process, in MB (default 1536).
+    #[arg(long)]
+    worker_memory_mb: Option<u64>,
+    /// Deepest element nesting accepted in an HTML file (default 1000).
+    #[arg(long)]
+    max_html_depth: Option<usize>,
+    /// Extracted text kept per file, in MB (default 8; the rest is cut, with a note).
+    #[arg(long)]
+    max_text_mb: Option<u64>,
     /// Extraction threads (default: number of cores, at most 4).
     #[arg(long)]
     jobs: Option<usize>,
 }
 
-impl LimitArgs {
-    fn limits(&self) -> Limits {
-        Limits {
-            max_file_bytes: self.max_file_mb * MB,
-            max_html_bytes: self.max_html_kb * KB,
-            timeout: Duration::from_secs(self.timeout_secs.max(1)),
-            worker_memory_bytes: self.worker_memory_mb * MB,
-            max_html_depth: self.max_html_depth,
-            max_text_bytes: (self.max_text_mb * MB) as usize,
+/// The flags of a command that reads the settings, in the shape [`Settings`] resolves.
+fn flags_of(cli: &Cli) -> Option<Flags> {
+    let mut flags = Flags {
+        words: cli.words.clone(),
+        log_format: cli.log_format.as_deref().and_then(|f| f.parse().ok()),
+        ..Flags::default()
+    };
+    let (dirs, limits) = match &cli.command {
+        Command::Index { dirs, limits, .. } => (Some(dirs), Some(limits)),
+        Command::Serve {
+            dirs,
+            limits,
+            addr,
+            watch,
+        } => {
+            flags.addr = addr.clone();
+            flags.watch = *watch;
+            (Some(dirs), Some(limits))
         }
+        Command::Report { index, .. } => {
+            flags.index = index.clone();
+            (None, None)
+        }
+        _ => return None,
+    };
+    if let Some(d) = dirs {
+        flags.corpus = d.corpus.clone();
+        flags.index = d.index.clone();
     }
+    if let Some(l) = limits {
+        flags.max_file_mb = l.max_file_mb;
+        flags.max_html_kb = l.max_html_kb;
+        flags.timeout_secs = l.timeout_secs;
+        flags.worker_memory_mb = l.worker_memory_mb;
+        flags.max_html_depth = l.max_html_depth;
+        flags.max_text_mb = l.max_text_mb;
+        flags.jobs = l.jobs;
+    }
+    Some(flags)
 }
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse_from(search_args_first(std::env::args_os().collect()));
+    // `serve`, `index` and `report` read the settings (file, environment, flags) first.
+    let settings = match flags_of(&cli) {
+        Some(flags) => match Settings::load(&flags, cli.config.as_deref()) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("vagvisare: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     if !matches!(cli.command, Command::ExtractWorker { .. }) {
-        init_logging(cli.log_format == "json");
+        let json = match &settings {
+            Some(s) => s.log_format == LogFormat::Json,
+            None => {
+                cli.log_format.as_deref() == Some("json")
+                    || std::env::var("VAGVISARE_LOG_FORMAT").is_ok_and(|f| f.trim() == "json")
+            }
+        };
+        init_logging(json);
     }
-    match run(cli) {
+    match run(cli, settings) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("vagvisare: {e:#}");
@@ -222,20 +289,19 @@ fn init_logging(json: bool) {
     };
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn run(cli: Cli, settings: Option<Settings>) -> Result<ExitCode> {
     use crate::analysis::compound::{self, WordList};
-    compound::choose(
-        cli.words
-            .as_deref()
-            .map_or_else(WordList::from_environment, WordList::parse),
-    );
+    let words = settings
+        .as_ref()
+        .map_or(cli.words.as_deref(), |s| s.words.as_deref());
+    compound::choose(words.map_or_else(WordList::from_environment, WordList::parse));
+    let settings = settings.unwrap_or_else(|| {
+        Settings::resolve(&Flags::default(), &|_| None, &Default::default())
+            .expect("the defaults are valid")
+    });
     match cli.command {
-        Command::Index {
-            dirs,
-            limits,
-            rebuild,
-        } => {
-            let mut opts = index_options(&dirs, &limits)?;
+        Command::Index { rebuild, .. } => {
+            let mut opts = index_options(&settings)?;
             opts.force_rebuild = rebuild;
             keep_word_list_in(&opts.index);
             run_index(&opts)?;
@@ -258,16 +324,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 other => other,
             }
         }
-        Command::Serve {
-            dirs,
-            limits,
-            addr,
-            watch,
-        } => {
-            let opts = index_options(&dirs, &limits)?;
+        Command::Serve { .. } => {
+            let opts = index_options(&settings)?;
             keep_word_list_in(&opts.index);
-            serve(&opts, &addr, watch)
+            serve(&opts, &settings)
         }
+        Command::Report { days, json, .. } => report(&settings, days, json),
         Command::Check { corpus } => check(&corpus),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -325,11 +387,11 @@ fn fetch_statutes(numbers: &[String], corpus: &std::path::Path, base: &str) -> R
     Ok(ExitCode::SUCCESS)
 }
 
-fn index_options(dirs: &Dirs, limits: &LimitArgs) -> Result<Options> {
-    let mut opts =
-        Options::new(&dirs.corpus, &dirs.index).context("cannot find the vagvisare executable")?;
-    opts.limits = limits.limits();
-    if let Some(j) = limits.jobs {
+fn index_options(settings: &Settings) -> Result<Options> {
+    let mut opts = Options::new(&settings.corpus, &settings.index)
+        .context("cannot find the vagvisare executable")?;
+    opts.limits = settings.limits.clone();
+    if let Some(j) = settings.jobs {
         opts.threads = j.max(1);
     }
     opts.progress = std::io::stderr().is_terminal();
@@ -390,7 +452,7 @@ fn search(index: &std::path::Path, limit: usize, json: bool, query: &str) -> Res
     Ok(ExitCode::SUCCESS)
 }
 
-fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
+fn serve(opts: &Options, settings: &Settings) -> Result<ExitCode> {
     limit_allocator_arenas();
     crate::analysis::compound::preload();
     // Open the index (and prepare it for the first query) while checking whether it is stale;
@@ -424,9 +486,16 @@ fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
         Some(engine) if !stale => engine,
         _ => Engine::open(&opts.index)?,
     };
-    let state =
-        crate::server::AppState::with_corpus(engine, opts.index.clone(), opts.corpus.clone());
-    if watch {
+    let analytics = crate::analytics::Analytics::start(&settings.analytics)
+        .context("starting the search analytics")?;
+    let state = crate::server::AppState::with_settings(
+        engine,
+        opts.index.clone(),
+        opts.corpus.clone(),
+        settings,
+        analytics,
+    );
+    if settings.watch {
         watch_corpus(opts.clone());
     }
     // Searches run on the blocking pool and are CPU-bound: more of them at once than a few per
@@ -438,7 +507,8 @@ fn serve(opts: &Options, addr: &str, watch: bool) -> Result<ExitCode> {
         .max_blocking_threads(4 * cores)
         .build()
         .context("starting the async runtime")?;
-    rt.block_on(crate::server::serve(state, addr))?;
+    let timeouts = (settings.header_timeout, settings.idle_timeout);
+    rt.block_on(crate::server::serve(state, &settings.addr, timeouts))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -493,6 +563,35 @@ fn corpus_snapshot(corpus: &std::path::Path) -> Vec<(PathBuf, u64, Option<std::t
             Some((e.path().to_path_buf(), m.len(), m.modified().ok()))
         })
         .collect()
+}
+
+/// `vagvisare report`: the editors' report from the analytics folder, as text or JSON.
+fn report(settings: &Settings, days: u32, json: bool) -> Result<ExitCode> {
+    use crate::analytics::{Store, report::Report};
+    let dir = &settings.analytics.dir;
+    if !dir.is_dir() {
+        eprintln!(
+            "vagvisare: no analytics in {} yet (the server writes them while it runs)",
+            dir.display()
+        );
+    }
+    // Card titles from the index when there is one; the ids otherwise.
+    let engine = Engine::open(&settings.index).ok();
+    let title = |id: &str| {
+        engine
+            .as_ref()
+            .and_then(|e| e.curated().card(id).map(|c| c.title.clone()))
+    };
+    let report = Report::build(&Store::new(dir), today(), days, &title)
+        .with_context(|| format!("reading the analytics in {}", dir.display()))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", report.to_text())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(corpus: &std::path::Path) -> Result<ExitCode> {

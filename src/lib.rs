@@ -5,8 +5,10 @@
 //! → `search` (queries → hits, read-only) → `server` (HTTP) / `cli` (terminal).
 
 pub mod analysis;
+pub mod analytics;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod curated;
 pub mod document;
 pub mod fetch;

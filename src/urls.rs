@@ -61,6 +61,28 @@ pub fn card(id: &str) -> String {
     format!("/kort/{}", encode_path(id))
 }
 
+/// An answer card opened from the results of `query` (counted in the editors' analytics).
+pub fn card_from_search(id: &str, query: &str) -> String {
+    format!("{}?q={}", card(id), encode(query))
+}
+
+/// Where a card's vote form posts: `/kort/<id>/rost`.
+pub fn card_vote(id: &str) -> String {
+    format!("{}/rost", card(id))
+}
+
+/// The page a vote came from, told that `card` was voted on: `…?rostat=<id>#rost-<id>`.
+pub fn after_vote(back: &str, card_id: &str) -> String {
+    let (path, query) = back.split_once('?').unwrap_or((back, ""));
+    let mut params: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("rostat="))
+        .collect();
+    let voted = format!("rostat={}", encode_path(card_id));
+    params.push(&voted);
+    format!("{path}?{}#rost-{}", params.join("&"), encode_path(card_id))
+}
+
 /// The search page for a query and `&kind=value` filters.
 pub fn search(query: &str, filters: &[(String, String)]) -> String {
     format!("/?q={}{}", encode(query), filter_query(filters))

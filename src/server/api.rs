@@ -43,6 +43,12 @@ pub async fn search(
     let mut req = SearchRequest::new(q, limit);
     req.filters = filters_of(&params);
     let searched = run_search(&state, req).await;
+    let res = &searched.found.results;
+    state.analytics.record(crate::analytics::Event::Search {
+        query: res.query.clone(),
+        hits: res.total,
+        cards: res.cards.len(),
+    });
     let mut response = searched.found.response().clone();
     response.took_ms = searched.took_ms;
     no_store(Json(response).into_response())

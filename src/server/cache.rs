@@ -5,9 +5,9 @@
 //! An entry is only valid for the index it came from: the key holds the engine's epoch (bumped
 //! whenever the server swaps engines, e.g. a new generation or new curated data) and the
 //! searcher's generation (bumped when the reader picks up a commit), so stale results are never
-//! served. Least recently used entries are dropped beyond [`CAPACITY`] entries, or beyond the
-//! number in the environment variable `VAGVISARE_CACHE_ENTRIES` (0 turns the cache off, which
-//! the benchmarks use to measure uncached throughput).
+//! served. Least recently used entries are dropped beyond the capacity: `[server] cache_entries`
+//! or `VAGVISARE_CACHE_ENTRIES` (see `config.rs`), by default [`CAPACITY`]; 0 turns the cache
+//! off, which the benchmarks use to measure uncached throughput.
 
 use crate::search::{Engine, SearchRequest, SearchResults};
 use crate::wire::SearchResponse;
@@ -16,7 +16,7 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Most results kept.
-pub const CAPACITY: usize = 4096;
+pub const CAPACITY: usize = crate::config::DEFAULT_CACHE_ENTRIES;
 
 /// One search's results, and their JSON contract shape made the first time it is asked for
 /// (the API answers a repeated query without marking its snippets again).
@@ -47,17 +47,18 @@ pub struct ResultCache {
 
 impl Default for ResultCache {
     fn default() -> Self {
-        let capacity = std::env::var("VAGVISARE_CACHE_ENTRIES")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .unwrap_or(CAPACITY);
-        ResultCache {
-            entries: NonZeroUsize::new(capacity).map(|n| Mutex::new(LruCache::new(n))),
-        }
+        ResultCache::with_capacity(CAPACITY)
     }
 }
 
 impl ResultCache {
+    /// A cache of `capacity` results; 0 turns caching off.
+    pub fn with_capacity(capacity: usize) -> ResultCache {
+        ResultCache {
+            entries: NonZeroUsize::new(capacity).map(|n| Mutex::new(LruCache::new(n))),
+        }
+    }
+
     /// The key of a request against an engine in a given epoch.
     pub fn key(epoch: u64, engine: &Engine, req: &SearchRequest) -> String {
         let commit = engine.commit_seen();

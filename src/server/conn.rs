@@ -17,26 +17,10 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
-/// The time a request's header may take from its first byte.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
-/// The time an open connection may wait for its next request.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
-
-/// The two timeouts, from the environment when set (`VAGVISARE_HEADER_TIMEOUT_SECS`,
-/// `VAGVISARE_IDLE_TIMEOUT_SECS`), else the defaults.
-pub fn timeouts() -> (Duration, Duration) {
-    let secs = |name: &str, default: Duration| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|s| *s > 0.0)
-            .map_or(default, Duration::from_secs_f64)
-    };
-    (
-        secs("VAGVISARE_HEADER_TIMEOUT_SECS", HEADER_TIMEOUT),
-        secs("VAGVISARE_IDLE_TIMEOUT_SECS", IDLE_TIMEOUT),
-    )
-}
+/// The time a request's header may take from its first byte (the settings may change it).
+pub const HEADER_TIMEOUT: Duration = crate::config::DEFAULT_HEADER_TIMEOUT;
+/// The time an open connection may wait for its next request (the settings may change it).
+pub const IDLE_TIMEOUT: Duration = crate::config::DEFAULT_IDLE_TIMEOUT;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {

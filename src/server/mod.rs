@@ -8,17 +8,19 @@ mod api;
 pub mod cache;
 pub mod conn;
 mod diagram;
+mod editor;
 pub mod error;
 pub mod metrics;
 mod pages;
 pub mod ui;
+mod votes;
 
 use crate::search::{Engine, MAX_LIMIT, SearchRequest, SearchResults};
 use arc_swap::ArcSwap;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use error::{PageError, Problem};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -41,29 +43,56 @@ pub struct AppState {
     pub results: cache::ResultCache,
     /// What `/metrics` reports.
     pub metrics: metrics::Metrics,
+    /// The editors' search analytics (disabled unless started from the settings).
+    pub analytics: crate::analytics::Analytics,
+    /// The folder of the analytics' daily files, which the editors' report reads.
+    pub analytics_dir: PathBuf,
+    /// The editors' token for `/redaktion`; `None` hides the report (404).
+    pub editor_token: Option<String>,
+    /// Vote forms already used (their one-time ids), so a page view votes once per card.
+    pub votes: votes::Ballots,
 }
 
 impl AppState {
+    /// The state of a server on `index_dir` with the default settings and no analytics.
     pub fn new(engine: Engine, index_dir: PathBuf) -> Arc<AppState> {
-        Arc::new(AppState {
+        Arc::new(AppState::plain(engine, index_dir, None))
+    }
+
+    fn plain(engine: Engine, index_dir: PathBuf, corpus_dir: Option<PathBuf>) -> AppState {
+        AppState {
             engine: ArcSwap::from_pointee(engine),
+            analytics_dir: index_dir.join("analytics"),
             index_dir,
-            corpus_dir: None,
+            corpus_dir,
             epoch: Default::default(),
             results: Default::default(),
             metrics: Default::default(),
-        })
+            analytics: crate::analytics::Analytics::disabled(),
+            editor_token: None,
+            votes: Default::default(),
+        }
     }
 
     /// Like [`AppState::new`], with original files downloadable from `corpus`.
     pub fn with_corpus(engine: Engine, index_dir: PathBuf, corpus: PathBuf) -> Arc<AppState> {
+        Arc::new(AppState::plain(engine, index_dir, Some(corpus)))
+    }
+
+    /// The state `serve` runs with: the settings' cache size and editor token, and `analytics`.
+    pub fn with_settings(
+        engine: Engine,
+        index_dir: PathBuf,
+        corpus: PathBuf,
+        settings: &crate::config::Settings,
+        analytics: crate::analytics::Analytics,
+    ) -> Arc<AppState> {
         Arc::new(AppState {
-            engine: ArcSwap::from_pointee(engine),
-            index_dir,
-            corpus_dir: Some(corpus),
-            epoch: Default::default(),
-            results: Default::default(),
-            metrics: Default::default(),
+            results: cache::ResultCache::with_capacity(settings.cache_entries),
+            analytics,
+            analytics_dir: settings.analytics.dir.clone(),
+            editor_token: settings.editor_token.clone(),
+            ..AppState::plain(engine, index_dir, Some(corpus))
         })
     }
 
@@ -116,6 +145,10 @@ pub fn app(state: Shared) -> Router {
         .route("/metrics", get(api::metrics))
         .route("/kort", get(pages::cards::cards_page))
         .route("/kort/{id}", get(pages::cards::card_page))
+        .route("/kort/{id}/rost", post(votes::vote))
+        .route("/redaktion", get(editor::report_page))
+        .route("/redaktion/logga-in", post(editor::login))
+        .route("/redaktion/logga-ut", post(editor::logout))
         .route("/iop", get(pages::iop::iop_form))
         .route(
             "/iop/resultat",
@@ -279,7 +312,12 @@ pub fn parse_limit(raw: Option<&str>) -> Result<usize, String> {
 /// `vagvisare index` produces them (commits inside a generation are picked up by the reader).
 /// Connections are served by hyper directly, with a header-read timeout (axum's own `serve`
 /// has none, so slow clients could hold connections open for ever), and drained on shutdown.
-pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
+/// `timeouts` are the header timeout and the idle keep-alive timeout (`conn.rs`).
+pub async fn serve(
+    state: Shared,
+    addr: &str,
+    timeouts: (Duration, Duration),
+) -> anyhow::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -295,8 +333,8 @@ pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
             let _ = tokio::task::spawn_blocking(move || s.refresh()).await;
         }
     });
-    let router = app(state);
-    let (header_timeout, idle_timeout) = conn::timeouts();
+    let router = app(state.clone());
+    let (header_timeout, idle_timeout) = timeouts;
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {
@@ -331,6 +369,8 @@ pub async fn serve(state: Shared, addr: &str) -> anyhow::Result<()> {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("connections still open after 10 s; closing"),
     }
+    let s = state.clone();
+    let _ = tokio::task::spawn_blocking(move || s.analytics.flush()).await;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ mod corpus;
 mod curated;
 mod ingest;
 mod iop;
+mod operators;
 mod properties;
 mod realdata;
 mod relevance;

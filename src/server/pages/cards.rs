@@ -10,7 +10,8 @@ use crate::server::error::{PageError, PageResult, Problem};
 use crate::server::ui::Ui;
 use crate::urls;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use std::collections::HashMap;
 
 /// Card details are Markdown written by editors; raw HTML in them is shown as text, and links
 /// with a scheme other than http, https or mailto lead nowhere. `link`, when given, turns the
@@ -100,9 +101,15 @@ struct CardPage {
     links: Vec<LinkView>,
     amended: Vec<AmendedView>,
     reviewed_date: Option<String>,
+    vote: super::VoteView,
 }
 
-pub async fn card_page(ui: Ui, State(state): State<Shared>, Path(id): Path<String>) -> PageResult {
+pub async fn card_page(
+    ui: Ui,
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> PageResult {
     let engine = state.engine.load_full();
     let card = engine
         .curated()
@@ -122,7 +129,14 @@ pub async fn card_page(ui: Ui, State(state): State<Shared>, Path(id): Path<Strin
         }
         None => Vec::new(),
     };
+    if let Some(q) = params.get("q") {
+        state
+            .analytics
+            .record(crate::analytics::Event::CardOpened { query: q.clone() });
+    }
+    let voted = params.get("rostat").map(String::as_str);
     render(&CardPage {
+        vote: super::VoteView::new(&state, &ui, &card.id, &card.title, voted),
         answer_html: cite(&card.answer),
         details_html: render_markdown(&card.details, Some(&cite)),
         basis_html: card.legal_basis.iter().map(|b| cite(b)).collect(),

@@ -242,6 +242,11 @@ pub async fn document_page(
     let missing = || PageError::new(&ui, Problem::NoDocument);
     let path = RelPath::parse(&raw).ok_or_else(missing)?;
     let query = params.get("q").cloned().unwrap_or_default();
+    if !query.trim().is_empty() {
+        state.analytics.record(crate::analytics::Event::HitOpened {
+            query: query.clone(),
+        });
+    }
     let engine = state.engine.load_full();
     let q = query.clone();
     let page_ui = ui.clone();

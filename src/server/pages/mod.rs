@@ -37,6 +37,51 @@ pub fn render(t: &impl Template) -> PageResult {
     }
 }
 
+/// The "Hjälpte svaret?" form under a card (`vote.html`, `votes.rs`).
+pub struct VoteView {
+    pub card_id: String,
+    pub title: String,
+    pub action: String,
+    /// The form's one-time id.
+    pub ballot: String,
+    /// The page to return to.
+    pub back: String,
+    /// True when this page view follows a vote on the card: thanks instead of the form.
+    pub voted: bool,
+}
+
+impl VoteView {
+    /// The form for `card_id` on the page `ui.here`; `voted` is the page's `rostat` parameter.
+    pub fn new(
+        state: &crate::server::AppState,
+        ui: &Ui,
+        card_id: &str,
+        title: &str,
+        voted: Option<&str>,
+    ) -> VoteView {
+        VoteView {
+            card_id: card_id.to_string(),
+            title: title.to_string(),
+            action: urls::card_vote(card_id),
+            ballot: state.votes.issue(),
+            back: ui.here.clone(),
+            voted: voted == Some(card_id),
+        }
+    }
+
+    /// A form not yet issued (filled in by [`VoteView::new`] before rendering).
+    pub fn placeholder(card_id: &str) -> VoteView {
+        VoteView {
+            card_id: card_id.to_string(),
+            title: String::new(),
+            action: String::new(),
+            ballot: String::new(),
+            back: String::new(),
+            voted: false,
+        }
+    }
+}
+
 /// A link shown under a card, an IOP reason or a threshold answer.
 pub struct LinkView {
     pub url: String,

@@ -2,6 +2,7 @@
 //! filters with their counts, paging and "Menade du …?".
 
 use super::{facet_kind_label, facet_value_label, kind_label, render};
+use crate::analytics::Event;
 use crate::search::{SearchRequest, SearchResults};
 use crate::server::error::PageResult;
 use crate::server::ui::Ui;
@@ -51,6 +52,7 @@ pub struct CardView {
     pub title: String,
     pub answer: String,
     pub legal_basis: Vec<String>,
+    pub vote: super::VoteView,
 }
 
 pub struct FacetLink {
@@ -140,15 +142,20 @@ pub async fn search_page(
         req.offset = (page - 1) * PAGE_SIZE;
         req.filters = filters.clone();
         let searched = run_search(&state, req).await;
+        let res = &searched.found.results;
+        if page == 1 {
+            state.analytics.record(Event::Search {
+                query: query.clone(),
+                hits: res.total,
+                cards: res.cards.len(),
+            });
+        }
         let engine = state.engine.load_full();
-        fill(
-            &mut view,
-            &searched.found.results,
-            engine.curated(),
-            &query,
-            &filters,
-            page,
-        );
+        fill(&mut view, res, engine.curated(), &query, &filters, page);
+        let voted = params.get("rostat").map(String::as_str);
+        for c in &mut view.cards {
+            c.vote = super::VoteView::new(&state, &view.ui, &c.vote.card_id, &c.title, voted);
+        }
     }
     render(&view)
 }
@@ -213,10 +220,11 @@ fn fill(
         .cards
         .iter()
         .map(|c| CardView {
-            url: urls::card(&c.id),
+            url: urls::card_from_search(&c.id, query),
             title: c.title.clone(),
             answer: c.answer.clone(),
             legal_basis: c.legal_basis.clone(),
+            vote: super::VoteView::placeholder(&c.id),
         })
         .collect();
     view.suggestion = res.suggestion.clone();
