@@ -17,10 +17,13 @@ const bin = process.env.VAGVISARE_BIN || path.join(repo, 'target', 'debug', 'vag
 const shots = path.join(repo, 'target', 'screenshots');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
+/// The editors' report is on only when a token is set; the browser tests log in with this one.
+const EDITOR_TOKEN = 'webblasartestets-redaktionsnyckel';
+
 function startServer() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vagvisare-browser-'));
   const child = spawn(bin, ['serve', '--corpus', path.join(repo, 'corpus'), '--index', path.join(tmp, 'index'), '--addr', '127.0.0.1:0'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { VAGVISARE_DICTIONARY: '/usr/share/hunspell/sv_SE.dic', ...process.env, RUST_LOG: 'warn' } });
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { VAGVISARE_DICTIONARY: '/usr/share/hunspell/sv_SE.dic', ...process.env, RUST_LOG: 'warn', VAGVISARE_EDITOR_TOKEN: EDITOR_TOKEN } });
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error('server did not start: ' + buf)), 120000);
@@ -53,6 +56,7 @@ const PAGES = [
   ['comparison', '/jamforelse'],
   ['accessibility', '/tillganglighet'],
   ['not-found', '/finns-inte'],
+  ['editor-login', '/redaktion'],
   // The English interface (documents and cards keep their language).
   ['en-start', '/?sprak=en'],
   ['en-search', '/?q=reserverade%20kontrakt&sprak=en'],
@@ -186,6 +190,9 @@ async function main() {
     await Promise.all([p2.waitForNavigation(), p2.click('form.iopform button[type=submit]')]);
     if (p2.url().includes('/iop/resultat')) ok('IOP check works without JavaScript'); else fail('no-JS IOP check');
     await nojs.close();
+
+    // 9. "Hjälpte svaret?" with and without JavaScript, and the editors' report it feeds.
+    await votesAndReport(browser, base, ok, fail);
   } finally {
     await browser.close();
     child.kill();
@@ -306,6 +313,60 @@ async function workshop(browser, base, ok, fail) {
     const pdf = path.join(shots, `handouts-${per}-per-page.pdf`);
     const r = require('child_process').spawnSync('pdftoppm', ['-png', '-r', '50', pdf, path.join(shots, `handouts-${per}-per-page`)]);
     if (r.error) console.log('pdftoppm missing: the hand-out PDFs were not rendered to PNG');
+  }
+}
+
+/// A vote with JavaScript stays on the page; without it the form posts and the page returns
+/// thanking. The editor logs in through the form (the cookie works in a real browser) and the
+/// report, which now lists the searches and the vote, passes axe at desktop and phone width.
+async function votesAndReport(browser, base, ok, fail) {
+  const js = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await js.newPage();
+  await p.goto(`${base}/?q=qqvinterzz`);
+  await p.goto(`${base}/kort/vad-ar-iop`);
+  const before = p.url();
+  await p.click('.vote button[value=nej]');
+  await p.locator('.vote-status', { hasText: 'Tack' }).waitFor({ timeout: 5000 }).catch(() => {});
+  const thanked = await p.locator('.vote-status').textContent();
+  const focused = await p.evaluate(() => document.activeElement && document.activeElement.className);
+  if (p.url() === before && /Tack/.test(thanked) && await p.locator('.vote form').count() === 0 && focused === 'vote-status') {
+    ok('vote with JavaScript: thanks in place, focus on it, no reload');
+  } else fail(`vote with JavaScript: url ${p.url()}, status "${thanked}", focus ${focused}`);
+  await js.close();
+
+  const nojs = await browser.newContext({ javaScriptEnabled: false });
+  const q = await nojs.newPage();
+  await q.goto(`${base}/?q=reserverade%20kontrakt`);
+  const voteButton = q.locator('.cards .vote button[value=ja]').first();
+  if (await voteButton.count() === 0) fail('no vote form under the answer cards of a search');
+  else {
+    await Promise.all([q.waitForNavigation(), voteButton.click()]);
+    const back = q.url();
+    if (back.includes('/?q=reserverade%20kontrakt') && back.includes('rostat=') && await q.locator('.vote-status', { hasText: 'Tack' }).count() === 1) {
+      ok('vote without JavaScript: back on the results, thanked');
+    } else fail(`vote without JavaScript: ${back}`);
+  }
+  await nojs.close();
+
+  for (const [width, height, tag] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
+    const ctx = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
+    const e = await ctx.newPage();
+    const first = await e.goto(`${base}/redaktion`);
+    await e.fill('#token', EDITOR_TOKEN);
+    await Promise.all([e.waitForNavigation(), e.click('form.login button')]);
+    const listed = await e.locator('#no_hits').textContent();
+    const voted = await e.locator('#unhelpful').textContent();
+    if (first.status() === 401 && /qqvinterzz/.test(listed) && /IOP/.test(voted)) ok(`editor report after logging in (${tag})`);
+    else fail(`editor report (${tag}): first ${first.status()}, lists ${listed.slice(0, 80)} / ${voted.slice(0, 80)}`);
+    await e.screenshot({ path: path.join(shots, `editor-${tag}.png`), fullPage: true });
+    const overflow = await e.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (overflow > 1) fail(`editor report scrolls sideways at ${tag} (${overflow}px)`);
+    await e.addScriptTag({ content: axeSource });
+    const r = await e.evaluate(async () => await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+    if (r.violations.length) fail(`axe editor (${tag}): ` + r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0].target})`).join(', '));
+    else ok(`axe editor report (${tag}): 0 violations`);
+    await ctx.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // with it: print and copy-link buttons on result pages; keys on the projector view; a live filter
 // and dragging in the workshop picker; on the search page "/" focuses the search box, and typing
 // shows suggestions (answer cards and documents) in an accessible list that arrow keys, Enter and
-// Escape operate.
+// Escape operate; a card's vote is sent without leaving the page.
 (function () {
   'use strict';
   var q = document.getElementById('q');
@@ -99,6 +99,32 @@
         b.textContent = b.getAttribute('data-copied');
         setTimeout(function () { b.textContent = label; }, 2500);
       });
+    });
+  });
+
+  // "Hjälpte svaret?": the vote is sent in the background and the thanks shown in place (the
+  // form posts and returns to the page without JavaScript).
+  Array.prototype.forEach.call(document.querySelectorAll('.vote form'), function (form) {
+    form.addEventListener('submit', function (e) {
+      if (!window.fetch || !window.URLSearchParams || !window.FormData) return;
+      e.preventDefault();
+      var data = new URLSearchParams(new FormData(form));
+      if (e.submitter && e.submitter.name) data.append(e.submitter.name, e.submitter.value);
+      var status = form.parentNode.querySelector('.vote-status');
+      fetch(form.action, { method: 'POST', body: data, credentials: 'same-origin', redirect: 'manual' })
+        .then(function () {
+          form.parentNode.removeChild(form);
+          status.textContent = form.getAttribute('data-thanks');
+          status.focus();
+        })
+        .catch(function () {
+          var answer = document.createElement('input');
+          answer.type = 'hidden';
+          answer.name = 'svar';
+          answer.value = e.submitter ? e.submitter.value : '';
+          form.appendChild(answer);
+          form.submit();
+        });
     });
   });
 
