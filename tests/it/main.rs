@@ -10,6 +10,8 @@
 //!    sections rank for the procurers' queries.
 //! 5. `corpus`: the shipped corpus passes `check`.
 //! 6. `architecture`: the boundaries of ARCHITECTURE.md, as absences in the source.
+//! 7. `openapi`: `/api/openapi.json` is valid OpenAPI 3.1, describes every JSON route, and real
+//!    answers match its schemas.
 
 mod architecture;
 mod cli;
@@ -17,6 +19,7 @@ mod corpus;
 mod curated;
 mod ingest;
 mod iop;
+mod openapi;
 mod properties;
 mod realdata;
 mod relevance;
