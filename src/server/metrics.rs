@@ -37,6 +37,7 @@ const ROUTES: &[&str] = &[
     "/api/suggest",
     "/api/iop",
     "/api/troskelvarden",
+    "/api/openapi.json",
     "/healthz",
     "/readyz",
     "/status",

@@ -1,7 +1,8 @@
 //! The web server (axum): the pages (`pages/`, one module per feature), the JSON API and the
 //! operators' endpoints (`api.rs`). [`app`] builds the router from an [`AppState`] so tests
 //! drive it without a socket; [`serve`] binds, watches the index for a new generation and shuts
-//! down on Ctrl-C/SIGTERM. Nothing outside this module imports axum, and nothing in it imports
+//! down on Ctrl-C/SIGTERM. `openapi.rs` describes the JSON API (`/api/openapi.json`) from the
+//! handlers' annotations and the types they serialise. Nothing outside this module imports axum, and nothing in it imports
 //! tantivy: handlers read through the engine's API and build addresses with [`crate::urls`].
 
 mod api;
@@ -11,6 +12,7 @@ mod diagram;
 mod editor;
 pub mod error;
 pub mod metrics;
+pub mod openapi;
 mod pages;
 pub mod ui;
 mod votes;
@@ -139,6 +141,7 @@ pub fn app(state: Shared) -> Router {
         .route("/fil/{*path}", get(pages::document::original_file))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
+        .route("/api/openapi.json", get(openapi::openapi))
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
         .route("/status", get(api::status))

@@ -10,6 +10,10 @@
 //!    sections rank for the procurers' queries.
 //! 5. `corpus`: the shipped corpus passes `check`.
 //! 6. `architecture`: the boundaries of ARCHITECTURE.md, as absences in the source.
+//! 7. `openapi`: `/api/openapi.json` is valid OpenAPI 3.1, describes every JSON route, and real
+//!    answers match its schemas.
+//! 8. `operators`: the settings file, the search analytics (personal-data guard, retention,
+//!    restart and re-index, off), the card vote and the editors' report with its access rules.
 
 mod architecture;
 mod cli;
@@ -17,6 +21,7 @@ mod corpus;
 mod curated;
 mod ingest;
 mod iop;
+mod openapi;
 mod operators;
 mod properties;
 mod realdata;

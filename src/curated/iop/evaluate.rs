@@ -7,6 +7,7 @@
 use super::{Answers, Conditions, Rules, UNKNOWN};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use utoipa::ToSchema;
 
 mod explain;
 
@@ -19,7 +20,9 @@ pub(super) const MAX_FINDINGS: usize = 256;
 /// Certainty levels, lowest first.
 const CERTAINTY: [&str; 3] = ["låg", "medel", "hög"];
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// The indication for a set of answers, with its reasons, the routes of reserved procurement and
+/// the path through the legal tests (`POST /api/iop`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct Verdict {
     /// The outcome id (`iop-mojligt`, `bidrag`, `upphandling`, `reserverad-upphandling`,
     /// `juridisk-granskning`, `behover-svar`).
@@ -32,9 +35,11 @@ pub struct Verdict {
     /// Questions answered with something other than "vet inte".
     pub answered: usize,
     pub questions: usize,
-    /// The test that decided the outcome (`None` for `behover-svar`).
+    /// The test that decided the outcome (`null` for `behover-svar`).
+    #[schema(required = true)]
     pub deciding_test: Option<String>,
     /// The finding that decided it, first among the reasons as well.
+    #[schema(required = true)]
     pub deciding: Option<Reason>,
     /// Every reason, decisive first, each in its group.
     pub reasons: Vec<Reason>,
@@ -55,7 +60,8 @@ pub struct Verdict {
     pub cards: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+/// Which way a reason points: `for` the indication, `against` it, or `unclear`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Group {
     /// Talar för indikationen.
@@ -66,7 +72,8 @@ pub enum Group {
     Unclear,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A finding that holds on the answers, with its legal basis.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct Reason {
     /// The finding's id.
     pub rule: String,
@@ -80,7 +87,8 @@ pub struct Reason {
     pub cards: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+/// Whether a route of reserved procurement is `open`, `possible` or `closed` on the answers.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RouteStatus {
     /// Every condition holds on the answers.
@@ -90,21 +98,24 @@ pub enum RouteStatus {
     Closed,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A route of reserved procurement and how its conditions stand.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct RouteView {
     pub id: String,
     pub title: String,
     pub status: RouteStatus,
     pub summary: String,
     pub notes: Vec<String>,
-    /// Each condition with its state: `uppfyllt`, `ej-uppfyllt`, `oklart` (the law), `okant` (the answers).
+    /// Each condition as `[text, state]`, the state `uppfyllt`, `ej-uppfyllt`, `oklart` (the
+    /// law) or `okant` (the answers).
     pub conditions: Vec<(String, String)>,
     pub basis: Vec<String>,
     pub see: Vec<String>,
     pub cards: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+/// What a legal test did on the way to the outcome.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepStatus {
     /// This test decided the outcome.
@@ -132,7 +143,8 @@ impl StepStatus {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// One legal test on the path, in order, with the answers given at it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct PathStep {
     pub test: String,
     pub title: String,
@@ -143,17 +155,20 @@ pub struct PathStep {
     pub answers: Vec<PathAnswer>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A question of a test and the answer given to it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct PathAnswer {
     pub question: String,
     pub text: String,
-    /// The option's label; `None` when unanswered.
+    /// The option's label; `null` when unanswered.
+    #[schema(required = true)]
     pub answer: Option<String>,
     /// `besvarad`, `vet-ej` or `obesvarad`.
     pub state: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A question answered "vet inte" (or not at all) whose answer would change the outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct Unknown {
     pub question: String,
     pub text: String,

@@ -16,6 +16,7 @@ pub use amount::parse_amount;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 /// File name of the data under the corpus root.
 pub const FILE: &str = "troskelvarden.toml";
@@ -174,7 +175,8 @@ pub const REGIMES: &[&str] = &[
     "oklart",
 ];
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// What the law asks of a purchase of a given value, kind and buyer on a given date.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct Guidance {
     /// `direktupphandling`, `under-troskelvardet`, `over-troskelvardet`, `bilaga2-19-kap`, `oklart`.
     pub regime: String,
@@ -198,17 +200,26 @@ pub struct Guidance {
     pub cards: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A threshold or limit the guidance rests on.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct Figure {
     pub label: String,
     /// The confirmed SEK amount.
+    #[schema(required = true)]
     pub sek: Option<u64>,
+    /// The EU threshold in euro, when the figure derives from one.
+    #[schema(required = true)]
     pub eur: Option<u64>,
     /// The range of SEK amounts at any plausible exchange rate, when `sek` is not confirmed.
+    #[schema(required = true)]
     pub sek_low: Option<u64>,
+    #[schema(required = true)]
     pub sek_high: Option<u64>,
+    /// The period the figure holds for (`from–until`).
     pub valid: String,
+    /// Where the figure is laid down.
     pub source: String,
+    /// True when the SEK amount is confirmed for the date asked about.
     pub confirmed: bool,
 }
 

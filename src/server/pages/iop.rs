@@ -1,7 +1,7 @@
 //! The IOP check: the form grouped by the legal tests (`/iop`), the shareable result
 //! (`/iop/resultat`, which the plain form reaches through a POST and a redirect) and the JSON
-//! API (`POST /api/iop`). The verdict comes from [`crate::curated::iop::Rules::evaluate`]; this
-//! module only shows it.
+//! API (`POST /api/iop`, described in `/api/openapi.json`). The verdict comes from
+//! [`crate::curated::iop::Rules::evaluate`]; this module only shows it.
 
 use super::{LinkView, all_links, cited, render};
 use crate::curated::iop::{self, Answers, Group, Reason, RouteStatus, Rules, Verdict};
@@ -11,12 +11,11 @@ use crate::server::Shared;
 use crate::server::error::{PageError, PageResult, Problem};
 use crate::server::ui::{Ui, text};
 use crate::urls;
-use crate::wire::ApiError;
+use crate::wire::{ApiError, IopRequest};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use std::collections::BTreeMap;
 
 pub struct OptionView {
     pub value: String,
@@ -393,7 +392,22 @@ fn api_error(status: StatusCode, error: &str) -> Response {
         .into_response()
 }
 
-/// `POST /api/iop` with `{"answers": {"question": "value", ...}}` (or the map itself).
+/// Check an IOP
+///
+/// The indication for a set of answers to the questions of `/iop`: the outcome, its certainty,
+/// the reasons with their legal basis, the routes of reserved procurement and the path through
+/// the legal tests. Guidance, not a legal decision.
+#[utoipa::path(
+    post,
+    path = "/api/iop",
+    tag = "iop",
+    request_body(content = IopRequest, description = "`{\"answers\": {\"question\": \"value\", …}}`, or the answers map itself"),
+    responses(
+        (status = 200, description = "The indication", body = Verdict),
+        (status = 400, description = "The body is not JSON, or the answers are not strings", body = ApiError),
+        (status = 404, description = "The corpus has no IOP rules", body = ApiError),
+    )
+)]
 pub async fn iop_api(
     State(state): State<Shared>,
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
@@ -404,8 +418,12 @@ pub async fn iop_api(
             "the body must be JSON: {\"answers\": {\"question\": \"value\"}}",
         );
     };
-    let map = body.get("answers").cloned().unwrap_or(body);
-    let Ok(answers) = serde_json::from_value::<BTreeMap<String, String>>(map) else {
+    // `{"answers": {...}}`, or the map itself when there is no `answers` key.
+    let request = match body.get("answers") {
+        Some(_) => serde_json::from_value::<IopRequest>(body),
+        None => serde_json::from_value(body).map(|answers| IopRequest { answers }),
+    };
+    let Ok(IopRequest { answers }) = request else {
         return api_error(
             StatusCode::BAD_REQUEST,
             "answers must map question ids to option values (strings)",

@@ -10,7 +10,7 @@ use crate::search::Engine;
 use crate::server::Shared;
 use crate::server::error::PageResult;
 use crate::server::ui::{Lang, Ui, text, text_opt};
-use crate::wire::ApiError;
+use crate::wire::{ApiError, ThresholdParams, ThresholdsResponse};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -167,6 +167,21 @@ pub async fn thresholds_page(
     render(&page)
 }
 
+/// The threshold guide
+///
+/// For a purchase's estimated value, kind and buyer on a date: the regime the law gives
+/// (direct award, below or above the EU threshold, annex 2), the figures it rests on, notes and
+/// where to read more, in Swedish or English.
+#[utoipa::path(
+    get,
+    path = "/api/troskelvarden",
+    tag = "thresholds",
+    params(ThresholdParams),
+    responses(
+        (status = 200, description = "The guidance", body = ThresholdsResponse),
+        (status = 400, description = "No readable `value`, an unknown `kind` or `buyer`, or no threshold table in the corpus", body = ApiError),
+    )
+)]
 pub async fn thresholds_api(
     State(state): State<Shared>,
     Query(params): Query<HashMap<String, String>>,
@@ -177,10 +192,8 @@ pub async fn thresholds_api(
         _ => Lang::Sv,
     };
     match guide(&engine, &params, lang) {
-        Ok((g, today)) => {
-            let mut v = serde_json::to_value(&g).unwrap_or_default();
-            v["date"] = today.into();
-            let mut resp = Json(v).into_response();
+        Ok((guidance, date)) => {
+            let mut resp = Json(ThresholdsResponse { guidance, date }).into_response();
             resp.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             resp
