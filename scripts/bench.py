@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-process benchmark: Vägvisare next to plain tantivy and SQLite FTS5, in one run.
 
-Usage: scripts/bench.py [N ...] [--seconds S] [--work DIR] [--builds K]
+Usage: scripts/bench.py [N ...] [--seconds S] [--work DIR] [--builds K] [--analytics]
        (default N: 1000 20000 100000; S: 10 seconds per wrk run; DIR: target/bench; K: 3
        index builds per engine, the median reported)
 Needs cargo, python3 and wrk (apt-get install -y wrk). Prints a Markdown table and writes the
@@ -16,6 +16,10 @@ Per corpus size N (a synthetic corpus from scripts/gen_corpus.py, generated once
   - `vagvisare serve`: cold start (process start to first answered query, the staleness check
     of every file included), wrk at 1, 8 and 64 connections with the result cache on (the query
     set repeats) and off, and resident memory after the runs.
+
+With --analytics, only the cost of the editors' search analytics: uncached `serve` at 8
+connections with analytics on and off, alternated (on, off, on, off, ...) --rounds times, the
+median requests per second of each reported.
 """
 import argparse
 import http.client
@@ -250,6 +254,38 @@ def table(results):
     return "\n".join(lines)
 
 
+def bench_analytics(n, work, lua, seconds, rounds):
+    """Uncached req/s at 8 connections with the search analytics on and off, alternated."""
+    corpus = os.path.join(work, f"corpus-{n}")
+    if not os.path.exists(corpus + ".done"):
+        shutil.rmtree(corpus, ignore_errors=True)
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_corpus.py"), corpus,
+                        str(n)], check=True)
+        open(corpus + ".done", "w").close()
+    index = os.path.join(work, f"index-{n}")
+    run_timed([EXE, "index", "--corpus", corpus, "--index", index])
+    shutil.rmtree(os.path.join(index, "analytics"), ignore_errors=True)
+    runs = {"on": [], "off": []}
+    for _ in range(rounds):
+        for label in ("on", "off"):
+            env = dict(os.environ, VAGVISARE_CACHE_ENTRIES="0",
+                       VAGVISARE_ANALYTICS="true" if label == "on" else "false")
+            proc, port, _ = start_server(corpus, index, env)
+            runs[label].append(wrk(port, lua, 8, seconds))
+            proc.terminate()
+            proc.wait()
+    days = os.listdir(os.path.join(index, "analytics"))
+    result = {label: {"rps_median": statistics.median(r["rps"] for r in rs),
+                      "rps_all": [r["rps"] for r in rs],
+                      "p99_ms_median": statistics.median(r["p99_ms"] for r in rs),
+                      "errors": sum((r["errors"] for r in rs), [])}
+              for label, rs in runs.items()}
+    result["analytics_files"] = days
+    on, off = result["on"]["rps_median"], result["off"]["rps_median"]
+    result["difference_percent"] = round(100 * (on - off) / off, 1)
+    return result
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sizes", nargs="*", type=int, default=[1000, 20000, 100000])
@@ -257,6 +293,9 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench"))
     ap.add_argument("--builds", type=int, default=3,
                     help="index builds per engine and size; the median is reported")
+    ap.add_argument("--analytics", action="store_true",
+                    help="only compare uncached req/s with the search analytics on and off")
+    ap.add_argument("--rounds", type=int, default=3, help="on/off pairs with --analytics")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench: wrk is not installed (apt-get install -y wrk)")
@@ -273,6 +312,11 @@ def main():
         queries = [l.strip() for l in fh if l.strip()]
     lua = os.path.join(args.work, "queries.lua")
     write_lua(queries, lua)
+    if args.analytics:
+        for n in args.sizes:
+            print(json.dumps({"n": n, **bench_analytics(n, args.work, lua, args.seconds,
+                                                        max(1, args.rounds))}, indent=1))
+        return
     results = [bench_size(n, args.work, queries_file, lua, args.seconds, max(1, args.builds))
                for n in args.sizes]
     cpu = subprocess.run(["sh", "-c", "nproc; grep -m1 'model name' /proc/cpuinfo"],

@@ -32,6 +32,7 @@ const ROUTES: &[&str] = &[
     "/nytt",
     "/nytt.atom",
     "/tillganglighet",
+    "/redaktion",
     "/static",
     "/api/search",
     "/api/suggest",
