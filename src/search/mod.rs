@@ -429,6 +429,7 @@ impl Engine {
                             b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
                         });
                     }
+                    let top = by_score_then_path(top, &tables);
                     let snippets = snippet::Snippets::new(&searcher, query, &self.fields);
                     let cited =
                         self.cited_sections(&searcher, &top, cards.first().copied(), &effective);
@@ -565,6 +566,27 @@ pub const MAX_CITED_FIRST: usize = 2;
 
 /// Reorders ranked hits so that no document has more than `cap` sections before every other
 /// document's better hits; surplus sections keep their order after the capped ones.
+/// Hits by score, equal scores by document path and then section order: the same results
+/// whichever segments this build's indexing threads put the sections in (ties otherwise fell
+/// to the document address, and the relevance figures moved by 0.005 between two builds).
+fn by_score_then_path(
+    mut top: Vec<(f32, DocAddress)>,
+    tables: &[std::sync::Arc<table::SegmentTable>],
+) -> Vec<(f32, DocAddress)> {
+    let path = |a: &DocAddress| {
+        tables
+            .get(a.segment_ord as usize)
+            .and_then(|t| t.path(a.doc_id))
+            .unwrap_or("")
+    };
+    top.sort_by(|(sa, a), (sb, b)| {
+        sb.total_cmp(sa)
+            .then_with(|| path(a).cmp(path(b)))
+            .then_with(|| a.doc_id.cmp(&b.doc_id))
+    });
+    top
+}
+
 fn diversify<D: Eq + std::hash::Hash>(
     hits: Vec<(f32, DocAddress, D)>,
     cap: usize,
