@@ -88,6 +88,19 @@ pub fn law_of_title(title: &str) -> Option<&'static str> {
         .map(|(abbr, _)| *abbr)
 }
 
+/// The law a query is nothing but the name of: its abbreviation ("LOU") or title ("lagen om
+/// offentlig upphandling"), so the statute itself can come first. `None` for anything else.
+pub fn law_named(query: &str) -> Option<&'static str> {
+    let q = query.trim().to_lowercase();
+    let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
+    let q = q
+        .strip_prefix("lagen ")
+        .map_or(q.clone(), |rest| format!("lag {rest}"));
+    LAWS.iter()
+        .find(|(abbr, name)| *abbr != "ideburna" && (q == *abbr || q == *name))
+        .map(|(abbr, _)| *abbr)
+}
+
 /// What a text could name, from one pass over its bytes. Each pattern below runs only on text
 /// with its cue, and a cue is there whenever the pattern could match (it may be there without
 /// a match): `§`; a colon; "kap" (any case) with a number before it, with at most one letter
@@ -390,5 +403,13 @@ mod tests {
             law_of_title("Lag (2016:1146) om upphandling inom försörjningssektorerna"),
             Some("luf")
         );
+    }
+
+    #[test]
+    fn a_query_naming_a_law() {
+        assert_eq!(law_named(" LOU "), Some("lou"));
+        assert_eq!(law_named("lagen om valfrihetssystem"), Some("lov"));
+        assert_eq!(law_named("LOU 4 kap. 18 §"), None);
+        assert_eq!(law_named("reserverade kontrakt LOU"), None);
     }
 }

@@ -227,6 +227,7 @@ enum Message {
 /// The server's handle: records events off the request path. Disabled, it records nothing.
 pub struct Analytics {
     sender: Option<SyncSender<Message>>,
+    writer: Option<std::thread::JoinHandle<()>>,
     dropped: AtomicU64,
 }
 
@@ -235,6 +236,7 @@ impl Analytics {
     pub fn disabled() -> Analytics {
         Analytics {
             sender: None,
+            writer: None,
             dropped: AtomicU64::new(0),
         }
     }
@@ -250,11 +252,12 @@ impl Analytics {
         let retention = settings.retention_days;
         store.prune(crate::curated::common::today(), retention);
         let (sender, receiver) = sync_channel(QUEUE);
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("analytics".into())
             .spawn(move || write_loop(&store, retention, &receiver))?;
         Ok(Analytics {
             sender: Some(sender),
+            writer: Some(writer),
             dropped: AtomicU64::new(0),
         })
     }
@@ -289,8 +292,13 @@ impl Analytics {
 }
 
 impl Drop for Analytics {
+    /// Writes what is left and waits for the writer to finish, so the process never ends in
+    /// the middle of a write (which left an empty temporary file beside the day's).
     fn drop(&mut self) {
-        self.flush();
+        self.sender.take();
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
     }
 }
 
@@ -321,7 +329,9 @@ fn write_loop(store: &Store, retention_days: u32, receiver: &Receiver<Message>) 
             Ok(Message::Flush(done)) => reply = Some(done),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
-                write_days(store, &days);
+                if dirty {
+                    write_days(store, &days);
+                }
                 return;
             }
         }

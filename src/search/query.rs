@@ -231,6 +231,11 @@ pub fn build(
     clauses.extend(b.joined_words(&words));
     clauses.extend(b.phrase_bonus(&words, &of_reference));
     clauses.extend(b.reference_clauses(&refs));
+    // A query that only names a law ("LOU") finds the statute itself first: its lead section
+    // is about `sfs:2016:1145`.
+    if let Some(key) = legal::law_named(text).and_then(legal::sfs_of_law) {
+        clauses.push((Occur::Should, term_query(f.refs_is, &key, LAW_NAMED)));
+    }
     if clauses.is_empty() {
         return None;
     }
@@ -461,6 +466,9 @@ impl Builder<'_> {
 
 /// Weight of a function word ("kan", "får", "hur") against a content word.
 const FUNCTION_WORD_WEIGHT: f32 = 0.6;
+
+/// Weight of a statute's lead section for a query that only names the law.
+const LAW_NAMED: f32 = 8.0;
 
 /// Weight of a cited paragraph's chapter, for a paragraph no text cites.
 const CHAPTER_FALLBACK: f32 = 0.3;

@@ -450,6 +450,13 @@ fn analytics_survive_restart_and_reindex() {
             assert_eq!(status, 200);
         }
         assert!(server.terminate().success());
+        let leftovers: Vec<String> = std::fs::read_dir(sb.index().join("analytics"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".json") || n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "a write was cut short: {leftovers:?}");
         let day = today(&sb.index().join("analytics"));
         assert_eq!(day.queries["zzxyqv"].searches, round, "round {round}");
         assert_eq!(day.personal.searches, round);
