@@ -570,34 +570,21 @@ pub const MAX_CITED_FIRST: usize = 2;
 /// whichever segments this build's indexing threads put the sections in (ties otherwise fell
 /// to the document address, and the relevance figures moved by 0.005 between two builds).
 fn by_score_then_path(
-    top: Vec<(f32, DocAddress)>,
+    mut top: Vec<(f32, DocAddress)>,
     tables: &[std::sync::Arc<table::SegmentTable>],
 ) -> Vec<(f32, DocAddress)> {
-    // Paths are looked up only for hits that share their score with another hit.
-    let mut seen: HashMap<u32, usize> = HashMap::new();
-    for (score, _) in &top {
-        *seen.entry(score.to_bits()).or_default() += 1;
-    }
-    let mut keyed: Vec<(f32, String, DocAddress)> = top
-        .into_iter()
-        .map(|(score, addr)| {
-            let path = if seen[&score.to_bits()] > 1 {
-                tables
-                    .get(addr.segment_ord as usize)
-                    .and_then(|t| t.path(addr.doc_id))
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            };
-            (score, path, addr)
-        })
-        .collect();
-    keyed.sort_by(|(sa, pa, a), (sb, pb, b)| {
+    let path = |a: &DocAddress| {
+        tables
+            .get(a.segment_ord as usize)
+            .and_then(|t| t.path(a.doc_id))
+            .unwrap_or("")
+    };
+    top.sort_by(|(sa, a), (sb, b)| {
         sb.total_cmp(sa)
-            .then_with(|| pa.cmp(pb))
+            .then_with(|| path(a).cmp(path(b)))
             .then_with(|| a.doc_id.cmp(&b.doc_id))
     });
-    keyed.into_iter().map(|(s, _, a)| (s, a)).collect()
+    top
 }
 
 fn diversify<D: Eq + std::hash::Hash>(
