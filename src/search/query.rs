@@ -169,9 +169,28 @@ fn phrase_clause(
 
 /// Whether the query reads as English: more English than Swedish stop words, or English
 /// lexicon terms and no Swedish stop word. Words of a legal reference do not count: the "a" of
-/// "19 kap. 25 a §" is not the English article.
+/// "19 kap. 25 a §" is not the English article; nor do the words of a domain phrase.
 fn is_english(words: &Words, lexicon: &Lexicon, of_reference: &dyn Fn(&str) -> bool) -> bool {
-    let counted = || words.items.iter().filter(|w| !of_reference(&w.exact));
+    // Words inside a domain phrase are not stop words: the "de" of "de minimis".
+    let exact = words.exact();
+    let mut in_phrase = vec![false; exact.len()];
+    for (start, len, _) in lexicon.spans(&exact) {
+        if len > 1 {
+            in_phrase[start..start + len]
+                .iter_mut()
+                .for_each(|p| *p = true);
+        }
+    }
+    let counted = || {
+        words
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| {
+                !of_reference(&w.exact) && !in_phrase.get(*i).copied().unwrap_or(false)
+            })
+            .map(|(_, w)| w)
+    };
     let english_stops = counted()
         .filter(|w| w.sv.is_some() && w.en.is_none())
         .count();
