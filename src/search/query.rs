@@ -249,6 +249,7 @@ pub fn build(
     clauses.extend(per_word.into_iter().flatten().map(|c| (Occur::Should, c)));
     clauses.extend(b.joined_words(&words));
     clauses.extend(b.phrase_bonus(&words, &of_reference));
+    clauses.extend(b.question_heading(text, &words, &of_reference));
     clauses.extend(b.reference_clauses(&refs));
     // A query that only names a law ("LOU") finds the statute itself first: its lead section
     // is about `sfs:2016:1145`.
@@ -277,6 +278,45 @@ pub fn build(
 }
 
 impl Builder<'_> {
+    /// For a question ("får vi reservera upphandlingen av skolmåltider?"): sections whose
+    /// heading trail holds at least two of its content words, so the passage headed by a
+    /// similar question ("Får vi reservera …?") rises above texts that merely share words.
+    fn question_heading(
+        &self,
+        text: &str,
+        words: &Words,
+        of_reference: &dyn Fn(&str) -> bool,
+    ) -> Option<(Occur, Box<dyn Query>)> {
+        let asks = text.trim_end().ends_with('?')
+            || words
+                .items
+                .first()
+                .is_some_and(|w| QUESTION_WORDS.contains(&w.exact.as_str()));
+        if !asks {
+            return None;
+        }
+        let mut terms: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in &words.items {
+            if of_reference(&w.exact) {
+                continue;
+            }
+            if let Some(sv) = w.sv.as_deref().filter(|s| !analysis::is_function_stem(s)) {
+                terms.push((Occur::Should, term_query(self.f.trail_sv, sv, 1.0)));
+            }
+            if let Some(en) = w.en.as_deref().filter(|s| !analysis::is_function_stem(s)) {
+                terms.push((Occur::Should, term_query(self.f.trail_en, en, 1.0)));
+            }
+        }
+        if terms.len() < 3 {
+            return None;
+        }
+        let matched = BooleanQuery::with_minimum_required_clauses(terms, 2);
+        Some((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(matched), QUESTION_HEADING)),
+        ))
+    }
+
     /// One clause per word (`None` for words of a legal reference and stop words of both
     /// languages). An English query weighs the English fields double, so English documents
     /// come first.
@@ -485,6 +525,16 @@ impl Builder<'_> {
 
 /// Weight of a function word ("kan", "får", "hur") against a content word.
 const FUNCTION_WORD_WEIGHT: f32 = 0.6;
+
+/// Weight of a heading that shares two or more content words with a question.
+const QUESTION_HEADING: f32 = 0.5;
+
+/// First words that make a query a question (besides a closing "?").
+const QUESTION_WORDS: &[&str] = &[
+    "kan", "får", "far", "måste", "maste", "ska", "hur", "vad", "vilka", "vilken", "vilket", "när",
+    "nar", "vem", "varför", "varfor", "finns", "gäller", "galler", "behöver", "behover", "is",
+    "are", "can", "do", "does", "how", "what", "when", "who", "must", "may", "should",
+];
 
 /// Weight of a statute's lead section for a query that only names the law.
 const LAW_NAMED: f32 = 8.0;
