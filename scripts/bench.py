@@ -142,13 +142,19 @@ def write_lua(queries, path):
         fh.write('  return wrk.format("GET", "/api/search?limit=10&q=" .. queries[(i % #queries) + 1])\nend\n')
 
 
-def bench_size(n, work, queries_file, lua, seconds, builds):
+def ensure_corpus(n, work):
+    """The synthetic corpus of n files under work (generated once and kept); its path."""
     corpus = os.path.join(work, f"corpus-{n}")
     if not os.path.exists(corpus + ".done"):
         shutil.rmtree(corpus, ignore_errors=True)
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_corpus.py"), corpus,
                         str(n)], check=True)
         open(corpus + ".done", "w").close()
+    return corpus
+
+
+def bench_size(n, work, queries_file, lua, seconds, builds):
+    corpus = ensure_corpus(n, work)
     index = os.path.join(work, f"index-{n}")
     shutil.rmtree(index, ignore_errors=True)
     r = {"n": n, "corpus_bytes": dir_bytes(corpus)}
@@ -256,12 +262,7 @@ def table(results):
 
 def bench_analytics(n, work, lua, seconds, rounds):
     """Uncached req/s at 8 connections with the search analytics on and off, alternated."""
-    corpus = os.path.join(work, f"corpus-{n}")
-    if not os.path.exists(corpus + ".done"):
-        shutil.rmtree(corpus, ignore_errors=True)
-        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_corpus.py"), corpus,
-                        str(n)], check=True)
-        open(corpus + ".done", "w").close()
+    corpus = ensure_corpus(n, work)
     index = os.path.join(work, f"index-{n}")
     run_timed([EXE, "index", "--corpus", corpus, "--index", index])
     shutil.rmtree(os.path.join(index, "analytics"), ignore_errors=True)

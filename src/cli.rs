@@ -295,13 +295,11 @@ fn run(cli: Cli, settings: Option<Settings>) -> Result<ExitCode> {
         .as_ref()
         .map_or(cli.words.as_deref(), |s| s.words.as_deref());
     compound::choose(words.map_or_else(WordList::from_environment, WordList::parse));
-    let settings = settings.unwrap_or_else(|| {
-        Settings::resolve(&Flags::default(), &|_| None, &Default::default())
-            .expect("the defaults are valid")
-    });
+    // `main` read the settings for exactly the commands that use them (`flags_of`).
+    let settings = || settings.as_ref().context("the settings were not read");
     match cli.command {
         Command::Index { rebuild, .. } => {
-            let mut opts = index_options(&settings)?;
+            let mut opts = index_options(settings()?)?;
             opts.force_rebuild = rebuild;
             keep_word_list_in(&opts.index);
             run_index(&opts)?;
@@ -325,11 +323,11 @@ fn run(cli: Cli, settings: Option<Settings>) -> Result<ExitCode> {
             }
         }
         Command::Serve { .. } => {
-            let opts = index_options(&settings)?;
+            let opts = index_options(settings()?)?;
             keep_word_list_in(&opts.index);
-            serve(&opts, &settings)
+            serve(&opts, settings()?)
         }
-        Command::Report { days, json, .. } => report(&settings, days, json),
+        Command::Report { days, json, .. } => report(settings()?, days, json),
         Command::Check { corpus } => check(&corpus),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -86,7 +86,7 @@ pub struct LimitsFile {
     pub worker_memory_mb: Option<u64>,
     pub max_html_depth: Option<usize>,
     pub max_text_mb: Option<u64>,
-    #[serde(deserialize_with = "at_least_one_usize")]
+    #[serde(deserialize_with = "at_least_one")]
     pub jobs: Option<usize>,
 }
 
@@ -140,17 +140,17 @@ fn positive_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Erro
     }
 }
 
-fn at_least_one<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    match u64::deserialize(d)? {
-        0 => Err(serde::de::Error::custom("must be at least 1")),
-        v => Ok(Some(v)),
-    }
-}
-
-fn at_least_one_usize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
-    match usize::deserialize(d)? {
-        0 => Err(serde::de::Error::custom("must be at least 1")),
-        v => Ok(Some(v)),
+/// A count of at least 1.
+fn at_least_one<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + PartialEq + Default,
+{
+    let v = T::deserialize(d)?;
+    if v == T::default() {
+        Err(serde::de::Error::custom("must be at least 1"))
+    } else {
+        Ok(Some(v))
     }
 }
 

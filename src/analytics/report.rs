@@ -6,7 +6,7 @@
 
 use super::{QueryCounts, Store, Votes, sum};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use time::Date;
 
 /// The windows every row is counted over.
@@ -396,17 +396,6 @@ pub fn card_id(query: &str) -> String {
             .trim_end_matches('-')
             .to_string()
     }
-}
-
-/// Queries in the report, for tests and the editor page.
-pub fn queries(report: &Report) -> BTreeMap<&str, &QueryRow> {
-    report
-        .no_hits
-        .iter()
-        .chain(&report.no_card)
-        .chain(&report.rarely_opened)
-        .map(|r| (r.query.as_str(), r))
-        .collect()
 }
 
 #[cfg(test)]

@@ -10,10 +10,7 @@ use crate::law::book::{Amended, Resolved, StatuteBook};
 use crate::law::cite::{Citation, Cited, Context, citations};
 use std::collections::HashMap;
 use std::ops::Range;
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::schema::Value;
 
 /// Where a citation link leads.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,21 +55,9 @@ impl Engine {
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let mut library = Library::default();
-        let leads = TermQuery::new(Term::from_field_u64(f.ord, 0), IndexRecordOption::Basic);
-        let n = (searcher.num_docs() as usize).max(1);
-        let top = searcher
-            .search(&leads, &TopDocs::with_limit(n).order_by_score())
-            .unwrap_or_default();
         let mut statutes: Vec<(String, String, StatuteMeta)> = Vec::new();
-        for (_, addr) in top {
-            let Ok(d) = searcher.doc::<TantivyDocument>(addr) else {
-                continue;
-            };
-            let text = |field| {
-                d.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            };
+        for d in self.lead_sections(&searcher) {
+            let text = |field| super::read::stored_text(&d, field);
             let (Some(path), Some(title)) = (text(f.path), text(f.title)) else {
                 continue;
             };

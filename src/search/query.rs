@@ -29,6 +29,9 @@ pub fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(q), boost))
 }
 
+/// A lexicon phrase found in a query: (first word, number of words, alternatives).
+type Span = (usize, usize, Vec<String>);
+
 /// The analyzed words of a query (at most [`super::MAX_QUERY_WORDS`]).
 pub struct Words {
     pub items: Vec<Word>,
@@ -170,13 +173,17 @@ fn phrase_clause(
 /// Whether the query reads as English: more English than Swedish stop words, or English
 /// lexicon terms and no Swedish stop word. Words of a legal reference do not count: the "a" of
 /// "19 kap. 25 a §" is not the English article; nor do the words of a domain phrase.
-fn is_english(words: &Words, lexicon: &Lexicon, of_reference: &dyn Fn(&str) -> bool) -> bool {
+fn is_english(
+    words: &Words,
+    lexicon: &Lexicon,
+    spans: &[Span],
+    of_reference: &dyn Fn(&str) -> bool,
+) -> bool {
     // Words inside a domain phrase are not stop words: the "de" of "de minimis".
-    let exact = words.exact();
-    let mut in_phrase = vec![false; exact.len()];
-    for (start, len, _) in lexicon.spans(&exact) {
-        if len > 1 {
-            in_phrase[start..start + len]
+    let mut in_phrase = vec![false; words.items.len()];
+    for (start, len, _) in spans {
+        if *len > 1 {
+            in_phrase[*start..*start + *len]
                 .iter_mut()
                 .for_each(|p| *p = true);
         }
@@ -186,9 +193,7 @@ fn is_english(words: &Words, lexicon: &Lexicon, of_reference: &dyn Fn(&str) -> b
             .items
             .iter()
             .enumerate()
-            .filter(|(i, w)| {
-                !of_reference(&w.exact) && !in_phrase.get(*i).copied().unwrap_or(false)
-            })
+            .filter(|(i, w)| !of_reference(&w.exact) && !in_phrase[*i])
             .map(|(_, w)| w)
     };
     let english_stops = counted()
@@ -204,7 +209,9 @@ fn is_english(words: &Words, lexicon: &Lexicon, of_reference: &dyn Fn(&str) -> b
 pub fn reads_english(lexicon: &Lexicon, raw: &str) -> bool {
     let text = super::clip(raw);
     let refs = legal::references(text);
-    is_english(&Words::of(text), lexicon, &reference_word(&refs))
+    let words = Words::of(text);
+    let spans = lexicon.spans(&words.exact());
+    is_english(&words, lexicon, &spans, &reference_word(&refs))
 }
 
 /// Whether a query word belongs to one of its legal references (`refs`): "kap", a number, the
@@ -239,13 +246,14 @@ pub fn build(
     let words = Words::of(text);
     let refs = legal::references(text);
     let of_reference = reference_word(&refs);
+    let spans = lexicon.spans(&words.exact());
     let b = Builder {
         f,
         df,
-        english: is_english(&words, lexicon, &of_reference),
+        english: is_english(&words, lexicon, &spans, &of_reference),
     };
     let mut per_word = b.word_clauses(&words, &of_reference);
-    let mut clauses = b.lexicon_clauses(&words, lexicon, &mut per_word, &of_reference);
+    let mut clauses = b.lexicon_clauses(&words, &spans, &mut per_word, &of_reference);
     clauses.extend(per_word.into_iter().flatten().map(|c| (Occur::Should, c)));
     clauses.extend(b.joined_words(&words));
     clauses.extend(b.phrase_bonus(&words, &of_reference));
@@ -367,13 +375,13 @@ impl Builder<'_> {
     fn lexicon_clauses(
         &self,
         words: &Words,
-        lexicon: &Lexicon,
+        spans: &[Span],
         per_word: &mut [Option<Box<dyn Query>>],
         of_reference: &dyn Fn(&str) -> bool,
     ) -> Vec<(Occur, Box<dyn Query>)> {
         let exact = words.exact();
         let mut clauses = Vec::new();
-        for (start, len, alts) in &lexicon.spans(&exact) {
+        for (start, len, alts) in spans {
             if exact[*start..*start + *len].iter().all(|w| of_reference(w)) {
                 continue;
             }

@@ -91,7 +91,29 @@ const MAX_RELATED: usize = 5;
 /// Most entries of the changes list.
 const MAX_CHANGES: usize = 200;
 
+/// A stored text field of a section.
+pub(super) fn stored_text(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
 impl Engine {
+    /// Every document's lead section (ord 0), which holds the document's metadata.
+    pub(super) fn lead_sections(&self, searcher: &Searcher) -> Vec<TantivyDocument> {
+        let leads = TermQuery::new(
+            Term::from_field_u64(self.fields.ord, 0),
+            IndexRecordOption::Basic,
+        );
+        let n = (searcher.num_docs() as usize).max(1);
+        searcher
+            .search(&leads, &TopDocs::with_limit(n).order_by_score())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(_, addr)| searcher.doc::<TantivyDocument>(addr).ok())
+            .collect()
+    }
+
     /// Whether the index holds sections of `path`.
     pub fn has_document(&self, path: &str) -> bool {
         self.reader
@@ -249,21 +271,8 @@ impl Engine {
         let f = &self.fields;
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        let n = searcher.num_docs() as usize;
-        // Each document's lead section holds its metadata.
-        let leads = TermQuery::new(Term::from_field_u64(f.ord, 0), IndexRecordOption::Basic);
-        let all = searcher
-            .search(&leads, &TopDocs::with_limit(n.max(1)).order_by_score())
-            .unwrap_or_default();
-        for (_, addr) in all {
-            let Ok(d) = searcher.doc::<TantivyDocument>(addr) else {
-                continue;
-            };
-            let text = |field| {
-                d.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            };
+        for d in self.lead_sections(&searcher) {
+            let text = |field| stored_text(&d, field);
             let Some(path) = text(f.path) else { continue };
             if !seen.insert(path.clone()) {
                 continue;

@@ -49,41 +49,26 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str, only_letters: bool) 
     let fold_known = known(searcher, f.fold, &folded);
     // A word that splits into known parts is only corrected when one letter is off.
     let distance = if chars >= 8 && !compound { 2 } else { 1 };
-    let dfa = FuzzyTermQuery::new(Term::from_field_text(f.body_exact, word), distance, true)
-        .automaton()
-        .ok()?;
     let mut best: Option<(usize, u64, String)> = None;
     // A word typed without å/ä/ö ("overprovning") is restored to the form the texts use.
     let mut restored: Option<(u64, String)> = None;
-    for seg in searcher.segment_readers() {
-        let Ok(inv) = seg.inverted_index(f.body_exact) else {
-            continue;
-        };
-        let Ok(mut stream) = inv.terms().search(&dfa).into_stream() else {
-            continue;
-        };
-        while stream.advance() {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            let df = stream.value().doc_freq as u64;
-            if crate::analysis::fold_swedish(term) == folded
-                && restored.as_ref().is_none_or(|(bdf, _)| df > *bdf)
-            {
-                restored = Some((df, term.to_string()));
-            }
-            let d = levenshtein(word, term);
-            let better = match &best {
-                None => true,
-                Some((bd, bdf, bt)) => {
-                    d < *bd || (d == *bd && (df > *bdf || (df == *bdf && term < bt.as_str())))
-                }
-            };
-            if better {
-                best = Some((d, df, term.to_string()));
-            }
+    near_terms(searcher, f, word, distance, true, |term, df| {
+        if crate::analysis::fold_swedish(term) == folded
+            && restored.as_ref().is_none_or(|(bdf, _)| df > *bdf)
+        {
+            restored = Some((df, term.to_string()));
         }
-    }
+        let d = levenshtein(word, term);
+        let better = match &best {
+            None => true,
+            Some((bd, bdf, bt)) => {
+                d < *bd || (d == *bd && (df > *bdf || (df == *bdf && term < bt.as_str())))
+            }
+        };
+        if better {
+            best = Some((d, df, term.to_string()));
+        }
+    })?;
     if let Some((_, t)) = restored {
         return Some(t);
     }
@@ -101,10 +86,36 @@ fn with_swedish_letters(searcher: &Searcher, f: &Fields, term: &str) -> Option<S
         return None;
     }
     let folded = crate::analysis::fold_swedish(term);
-    let dfa = FuzzyTermQuery::new(Term::from_field_text(f.body_exact, term), 2, false)
-        .automaton()
-        .ok()?;
     let mut found: Option<(u64, String)> = None;
+    near_terms(searcher, f, term, 2, false, |t, df| {
+        if !t.is_ascii()
+            && crate::analysis::fold_swedish(t) == folded
+            && found.as_ref().is_none_or(|(bdf, _)| df > *bdf)
+        {
+            found = Some((df, t.to_string()));
+        }
+    })?;
+    found.map(|(_, t)| t)
+}
+
+/// Calls `visit` with every exact-form term within `distance` edits of `word` (a swap of
+/// neighbours counting as one edit when `transpositions`) and its document frequency, segment
+/// by segment. `None` when no automaton can be built for the word.
+fn near_terms(
+    searcher: &Searcher,
+    f: &Fields,
+    word: &str,
+    distance: u8,
+    transpositions: bool,
+    mut visit: impl FnMut(&str, u64),
+) -> Option<()> {
+    let dfa = FuzzyTermQuery::new(
+        Term::from_field_text(f.body_exact, word),
+        distance,
+        transpositions,
+    )
+    .automaton()
+    .ok()?;
     for seg in searcher.segment_readers() {
         let Ok(inv) = seg.inverted_index(f.body_exact) else {
             continue;
@@ -113,19 +124,12 @@ fn with_swedish_letters(searcher: &Searcher, f: &Fields, term: &str) -> Option<S
             continue;
         };
         while stream.advance() {
-            let Ok(t) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            let df = stream.value().doc_freq as u64;
-            if !t.is_ascii()
-                && crate::analysis::fold_swedish(t) == folded
-                && found.as_ref().is_none_or(|(bdf, _)| df > *bdf)
-            {
-                found = Some((df, t.to_string()));
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                visit(term, stream.value().doc_freq as u64);
             }
         }
     }
-    found.map(|(_, t)| t)
+    Some(())
 }
 
 /// Edit distance in characters (insert, delete, substitute, and swap of neighbours).

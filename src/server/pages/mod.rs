@@ -68,18 +68,6 @@ impl VoteView {
             voted: voted == Some(card_id),
         }
     }
-
-    /// A form not yet issued (filled in by [`VoteView::new`] before rendering).
-    pub fn placeholder(card_id: &str) -> VoteView {
-        VoteView {
-            card_id: card_id.to_string(),
-            title: String::new(),
-            action: String::new(),
-            ballot: String::new(),
-            back: String::new(),
-            voted: false,
-        }
-    }
 }
 
 /// A link shown under a card, an IOP reason or a threshold answer.

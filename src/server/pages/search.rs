@@ -151,16 +151,23 @@ pub async fn search_page(
             });
         }
         let engine = state.engine.load_full();
-        fill(&mut view, res, engine.curated(), &query, &filters, page);
         let voted = params.get("rostat").map(String::as_str);
-        for c in &mut view.cards {
-            c.vote = super::VoteView::new(&state, &view.ui, &c.vote.card_id, &c.title, voted);
-        }
+        let ui = view.ui.clone();
+        let vote = |id: &str, title: &str| super::VoteView::new(&state, &ui, id, title, voted);
+        fill(
+            &mut view,
+            res,
+            engine.curated(),
+            &query,
+            &filters,
+            page,
+            &vote,
+        );
     }
     render(&view)
 }
 
-/// Puts what a search found on the page.
+/// Puts what a search found on the page; `vote` makes a card's "Hjälpte svaret?" form.
 fn fill(
     view: &mut SearchPage,
     res: &SearchResults,
@@ -168,6 +175,7 @@ fn fill(
     query: &str,
     filters: &[(String, String)],
     page: usize,
+    vote: &dyn Fn(&str, &str) -> super::VoteView,
 ) {
     let lang = view.ui.lang;
     view.filter_qs = urls::filter_query(filters);
@@ -224,7 +232,7 @@ fn fill(
             title: c.title.clone(),
             answer: c.answer.clone(),
             legal_basis: c.legal_basis.clone(),
-            vote: super::VoteView::placeholder(&c.id),
+            vote: vote(&c.id, &c.title),
         })
         .collect();
     view.suggestion = res.suggestion.clone();
