@@ -343,9 +343,19 @@ impl Engine {
         &self.generation
     }
 
-    /// Which commit of the generation the reader sees now (it moves when the indexer commits).
+    /// Which commit of the generation the reader sees now: a fingerprint of its segments and
+    /// their deletes, so it moves when the indexer commits a change and not when the reader
+    /// merely reloads (tantivy's generation id also counts reloads that found nothing new,
+    /// which emptied the result cache at random under load).
     pub fn commit_seen(&self) -> u64 {
-        self.reader.searcher().generation().generation_id()
+        use std::hash::{Hash, Hasher};
+        let searcher = self.reader.searcher();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (segment, deletes) in searcher.generation().segments() {
+            segment.uuid_string().hash(&mut hasher);
+            deletes.hash(&mut hasher);
+        }
+        hasher.finish()
     }
 
     /// The cards, IOP rules, thresholds and synonyms stored with this generation.
@@ -644,5 +654,36 @@ pub fn clip(raw: &str) -> &str {
     match raw.char_indices().nth(MAX_QUERY_CHARS) {
         Some((i, _)) => &raw[..i],
         None => raw,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Engine;
+    use crate::indexer;
+
+    fn build(corpus: &std::path::Path, index: &std::path::Path) {
+        let opts = indexer::Options::new(corpus, index).expect("options");
+        indexer::run(&opts, |s| panic!("skipped {}: {}", s.path, s.reason)).expect("index run");
+    }
+
+    /// The result cache is keyed on `commit_seen`: a reader reload that finds no new commit
+    /// keeps it, a commit that changes the index moves it.
+    #[test]
+    fn commit_seen_moves_with_commits_not_reloads() {
+        let dir = tempfile::tempdir().unwrap();
+        let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::write(corpus.join("a.md"), "# Upphandling\n\nOm upphandling.").unwrap();
+        build(&corpus, &index);
+        let engine = Engine::open(&index).unwrap();
+        let before = engine.commit_seen();
+        engine.reader.reload().unwrap();
+        engine.reader.reload().unwrap();
+        assert_eq!(engine.commit_seen(), before, "a reload without a commit");
+        std::fs::write(corpus.join("b.md"), "# Partnerskap\n\nOm IOP.").unwrap();
+        build(&corpus, &index);
+        engine.reader.reload().unwrap();
+        assert_ne!(engine.commit_seen(), before, "a new commit");
     }
 }

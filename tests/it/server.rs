@@ -260,11 +260,9 @@ async fn new_commits_are_served_without_restart() {
     // The repeated question is answered from the result cache, which a commit must not fool.
     let (_, _, again) = get(&st, "/api/search?q=kanotuthyrning").await;
     assert_eq!(count(&again), 0);
-    // (Two entries when the reader reloaded in between: a reload is a new searcher generation.)
-    assert!(
-        (1..=2).contains(&st.results.len()),
-        "the question was cached"
-    );
+    // One entry, even when the reader reloaded in between: a reload that finds no new commit
+    // keeps the cache key (it once did not, and the cache missed at random under load).
+    assert_eq!(st.results.len(), 1, "the question was cached once");
 
     sb.write(
         "nytt.md",
