@@ -52,6 +52,43 @@ pub const SFS_NUMBERS: &[(&str, &str)] = &[
     ("ideburna", "2022:900"),
 ];
 
+/// The laws that repeat LOU's rules for one sector (utilities, concessions, defence and
+/// security), with the words a query about that sector uses. Their paragraphs often match a
+/// procurement question word for word; unless the query asks about the sector, LOU's are the
+/// ones a municipal procurer needs, and search ranks the sector laws' sections lower.
+pub const SECTOR_LAWS: &[(&str, &[&str])] = &[
+    (
+        "luf",
+        &["försörjningssektor", "forsorjningssektor", "utilities"],
+    ),
+    ("luk", &["koncession", "concession"]),
+    (
+        "lufs",
+        &[
+            "försvar",
+            "forsvar",
+            "säkerhetsområde",
+            "sakerhetsomrade",
+            "defence",
+            "defense",
+        ],
+    ),
+];
+
+/// Whether a query asks about a sector law ([`SECTOR_LAWS`]): names it ("LUF", "4 kap. 18 §
+/// LUK") or its sector ("tjänstekoncession", "försörjningssektorerna").
+pub fn asks_about_sector_law(query: &str) -> bool {
+    let lower = query.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|word| {
+            SECTOR_LAWS
+                .iter()
+                .any(|(law, cues)| word == *law || cues.iter().any(|cue| word.contains(cue)))
+        })
+}
+
 /// The law abbreviations we recognise, with the titles of the statutes they stand for.
 pub const LAWS: &[(&str, &str)] = &[
     ("lou", "lag om offentlig upphandling"),
@@ -328,6 +365,22 @@ pub fn provision_of_trail(trail: &[String], law: Option<&str>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sector_law_questions() {
+        for (query, asks) in [
+            ("LUF direktupphandlingsgräns", true),
+            ("4 kap. 18 § LUK", true),
+            ("tjänstekoncession", true),
+            ("upphandling inom försörjningssektorerna", true),
+            ("defence procurement", true),
+            ("överprövning ogiltigt avtal", false),
+            ("luftkvalitet i skolan", false),
+            ("reserverade kontrakt LOU", false),
+        ] {
+            assert_eq!(asks_about_sector_law(query), asks, "{query}");
+        }
+    }
 
     proptest::proptest! {
         /// A pattern never matches text that lacks its cue, so skipping it changes nothing.

@@ -14,8 +14,8 @@ use tantivy::schema::{
 /// Bump when fields change, or what the indexer puts into them: the indexer then rebuilds the
 /// index by itself. (10: filter values on a document's lead section only; 11: statutes: kind
 /// `lagtext`, provision anchors, the amending act per paragraph; 12: every paragraph of a cited
-/// range a key, coordinated compounds spelled out.)
-pub const SCHEMA_VERSION: u32 = 12;
+/// range a key, coordinated compounds spelled out; 13: a statute's law as a `law` filter value.)
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// Handles to every field, resolved once from the schema.
 #[derive(Clone, Debug)]

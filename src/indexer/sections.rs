@@ -139,7 +139,8 @@ fn range_keys(text: &str, context: &crate::law::cite::Context<'_>) -> Vec<String
     out
 }
 
-/// The filter values of a document: topics, audiences, language, format, source folder, year.
+/// The filter values of a document: topics, audiences, language, format, source folder, year,
+/// and a statute's law.
 pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
     use tantivy::schema::Facet;
     let mut out = Vec::new();
@@ -163,6 +164,17 @@ pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
         .split_once('/')
         .map_or("(rot)", |(first, _)| first);
     push("source", source);
+    // A statute's law (`lou`, `luf`, ...): never shown as a filter, read by the ranking
+    // ([`crate::analysis::legal::SECTOR_LAWS`]).
+    if let Some(law) = doc
+        .meta
+        .statute
+        .as_ref()
+        .and_then(|s| legal::SFS_NUMBERS.iter().find(|(_, n)| *n == s.sfs))
+        .map(|(law, _)| *law)
+    {
+        push("law", law);
+    }
     if let Some(year) = doc
         .meta
         .reviewed

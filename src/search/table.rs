@@ -158,6 +158,16 @@ impl SegmentTable {
         Some(allowed)
     }
 
+    /// Whether the document of section `doc` has the facet `kind` with one of `values`.
+    pub fn has_facet(&self, doc: DocId, kind: &str, values: &[&str]) -> bool {
+        let (word, bit) = (doc as usize / 64, doc % 64);
+        self.facets
+            .iter()
+            .zip(&self.facet_sections)
+            .filter(|((k, v), _)| k == kind && values.contains(&v.as_str()))
+            .any(|(_, bits)| bits.get(word).is_some_and(|w| w & (1 << bit) != 0))
+    }
+
     /// The path of the document a section belongs to.
     pub fn path(&self, doc: DocId) -> Option<&str> {
         let slot = self.document(doc)?;

@@ -206,7 +206,12 @@ fn print_report(title: &str, r: &Report) {
             b.recall / d
         );
     }
-    for (n, kind, q, top) in r.worst.iter().take(12) {
+    // `VAGVISARE_RELEVANCE_WEAK=N` lists the N weakest queries (12 by default).
+    let shown = std::env::var("VAGVISARE_RELEVANCE_WEAK")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    for (n, kind, q, top) in r.worst.iter().take(shown) {
         eprintln!("  weak: {n:.2} [{kind}] {q:?} -> {top:?}");
     }
 }
