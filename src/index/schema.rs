@@ -14,7 +14,8 @@ use tantivy::schema::{
 /// Bump when fields change, or what the indexer puts into them: the indexer then rebuilds the
 /// index by itself. (10: filter values on a document's lead section only; 11: statutes: kind
 /// `lagtext`, provision anchors, the amending act per paragraph; 12: every paragraph of a cited
-/// range a key, coordinated compounds spelled out; 13: a statute's law as a `law` filter value.)
+/// range a key, coordinated compounds spelled out; 13: a statute's law as a `law` filter value,
+/// positions in `body_sv` for compound parts standing together.)
 pub const SCHEMA_VERSION: u32 = 13;
 
 /// Handles to every field, resolved once from the schema.
@@ -101,7 +102,7 @@ pub fn build() -> (Schema, Fields) {
         heading: b.add_text_field("heading", STORED),
         trail_sv: b.add_text_field("trail_sv", words(analysis::SV)),
         trail_en: b.add_text_field("trail_en", words(analysis::EN)),
-        body_sv: b.add_text_field("body_sv", words(analysis::SV).set_stored()),
+        body_sv: b.add_text_field("body_sv", phrases(analysis::SV).set_stored()),
         body_en: b.add_text_field("body_en", words(analysis::EN).set_stored()),
         body_exact: b.add_text_field("body_exact", phrases(analysis::PHRASE)),
         fold: b.add_text_field("fold", words(analysis::FOLD)),
