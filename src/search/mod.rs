@@ -219,18 +219,13 @@ impl Engine {
     /// The cards that answer a query (`text_query` is built from `query`): candidates from the
     /// index, kept when their title and triggers cover enough of the query and they score near
     /// the best one.
-    fn cards(
-        &self,
-        text_query: &dyn Query,
-        query: &str,
-        today: &str,
-    ) -> Vec<&crate::curated::cards::Card> {
+    fn cards(&self, text_query: &dyn Query, query: &str, today: &str) -> Answers<'_> {
         let Some(reader) = &self.card_reader else {
-            return Vec::new();
+            return Answers::default();
         };
         let searcher = reader.searcher();
         let Ok(top) = searcher.search(text_query, &TopDocs::with_limit(10).order_by_score()) else {
-            return Vec::new();
+            return Answers::default();
         };
         let clipped = clip(query);
         let mut kept: Vec<(f32, &crate::curated::cards::Card)> = Vec::new();
@@ -262,15 +257,20 @@ impl Engine {
             }
         }
         let best = kept.iter().map(|(s, _)| *s).fold(0.0f32, f32::max);
-        kept.into_iter()
+        let one_word = content_words(clipped) <= 1;
+        // A single word that several cards cover (“LOU”) names a subject, not a question: the
+        // best card is shown, but it is one guess among several, so its passages do not lead.
+        let leads = !(one_word && kept.len() > 1);
+        let shown = kept
+            .into_iter()
             .filter(|(s, _)| *s >= best * cards::MIN_RELATIVE_SCORE)
-            .take(if content_words(clipped) <= 1 {
-                1
-            } else {
-                cards::MAX_CARDS
-            })
+            .take(if one_word { 1 } else { cards::MAX_CARDS })
             .map(|(_, c)| c)
-            .collect()
+            .collect();
+        Answers {
+            cards: shown,
+            leads,
+        }
     }
 
     /// The sections the best answer card cites (its `see` links) among the query's best
@@ -446,8 +446,8 @@ impl Engine {
                         &tables,
                     );
                     let snippets = snippet::Snippets::new(&searcher, query, &self.fields);
-                    let cited =
-                        self.cited_sections(&searcher, &top, cards.first().copied(), &effective);
+                    let leading = cards.cards.first().copied().filter(|_| cards.leads);
+                    let cited = self.cited_sections(&searcher, &top, leading, &effective);
                     let paths: Vec<(f32, DocAddress, (u32, u32))> = cited
                         .iter()
                         .copied()
@@ -477,6 +477,7 @@ impl Engine {
         }
         if req.offset == 0 {
             response.cards = cards
+                .cards
                 .into_iter()
                 .map(|c| CardHit {
                     id: c.id.clone(),
@@ -599,6 +600,15 @@ fn content_words(q: &str) -> usize {
         .iter()
         .filter(|w| w.is_content())
         .count()
+}
+
+/// The answer cards found for a query, best first.
+#[derive(Default)]
+struct Answers<'a> {
+    cards: Vec<&'a crate::curated::cards::Card>,
+    /// Whether the best card's passages lead the hits ([`Engine::cited_sections`]): not when
+    /// the card is one guess among several.
+    leads: bool,
 }
 
 /// Most sections of one document among the leading hits.
