@@ -28,6 +28,11 @@ pub const SYSTEM_DICTIONARY: &str = "/usr/share/hunspell/sv_SE.dic";
 const MIN_WORD_CHARS: usize = 8;
 /// Parts shorter than this are not accepted.
 const MIN_PART_CHARS: usize = 4;
+
+/// The forms of the suffix "-skap" after its "s", never a part of their own.
+const SKAP_ENDINGS: &[&str] = &[
+    "kap", "kapet", "kapen", "kaper", "kapets", "kapens", "kaperna", "kapernas",
+];
 /// Lexicalised words that look like compounds but are searched as wholes.
 const DO_NOT_SPLIT: &[&str] = &[
     "överenskommelse",
@@ -382,6 +387,11 @@ impl Dictionary {
         for i in (0..n).rev() {
             for j in (i + MIN_PART_CHARS)..=n {
                 let part = &word[byte(i)..byte(j)];
+                // "-skap" makes nouns (partnerskap, medlemskap, landskap): its "kap" is not the
+                // word "kap" after a linking -s ("partnerskapen" is not "partners" + "kapen").
+                if i > 0 && chars[i - 1].1 == 's' && SKAP_ENDINGS.contains(&part) {
+                    continue;
+                }
                 let ok = if j == n {
                     self.known(stemmer, part)
                 } else {
@@ -505,6 +515,10 @@ mod tests {
             "sysselsättning",
             "krav",
             "partnerskap",
+            "partner",
+            "kap",
+            "medlem",
+            "kapital",
             "avtal",
             "överenskommelse",
             "kommun",
@@ -531,6 +545,9 @@ mod tests {
             ),
             ("sysselsättningskrav", Some(vec!["sysselsättnings", "krav"])),
             ("partnerskapsavtal", Some(vec!["partnerskaps", "avtal"])),
+            ("partnerskapen", None),
+            ("medlemskapet", None),
+            ("upphandlingskapital", Some(vec!["upphandlings", "kapital"])),
             ("överenskommelse", None),
             ("upphandling", None),
             ("kommunfullmäktige", None),

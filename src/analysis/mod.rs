@@ -34,7 +34,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bump when any analyzer changes: the indexer then rebuilds the index by itself.
-pub const ANALYZER_VERSION: u32 = 9;
+pub const ANALYZER_VERSION: u32 = 10;
 
 pub const SV: &str = "sv";
 pub const EN: &str = "en";
