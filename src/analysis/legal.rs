@@ -336,6 +336,12 @@ pub fn sfs_of_law(law: &str) -> Option<String> {
         .map(|(_, n)| format!("sfs:{n}"))
 }
 
+/// The search key of a statute's own text of a provision (`§lou/4:18`), besides the key every
+/// section about the provision has (`lou/4:18`).
+pub fn own_text(key: &str) -> String {
+    format!("§{key}")
+}
+
 /// The provision a statute section *is*, from its heading trail: a trail holding "4 kap. ..."
 /// and "18 §" gives `4:18` (and `lou/4:18` when the statute's law is known).
 pub fn provision_of_trail(trail: &[String], law: Option<&str>) -> Vec<String> {

@@ -70,7 +70,13 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
         // The provisions a section is (statute ladder) or is about (a heading naming them).
         let mut about: BTreeSet<String> = BTreeSet::new();
         if doc.kind != Kind::Pdf {
-            about.extend(legal::provision_of_trail(&s.trail, law));
+            let provision = legal::provision_of_trail(&s.trail, law);
+            // A statute's own paragraph, told apart from the texts about it: a query for the
+            // paragraph finds the statute's text first.
+            if doc.meta.statute.is_some() {
+                about.extend(provision.iter().map(|k| legal::own_text(k)));
+            }
+            about.extend(provision);
             about.extend(legal::chapter_of_trail(&s.trail, law));
             // A statute's lead section is the law itself ("SFS 2016:1145").
             if ord == 0 {

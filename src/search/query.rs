@@ -514,6 +514,14 @@ impl Builder<'_> {
                 8.0
             };
             clauses.push((Occur::Should, term_query(self.f.refs_is, key, is_boost)));
+            // The statute's own paragraph counts twice: it comes before the texts about it
+            // (the named law's, when the query names one).
+            if !qualified || key.contains('/') {
+                clauses.push((
+                    Occur::Should,
+                    term_query(self.f.refs_is, &legal::own_text(key), is_boost),
+                ));
+            }
             clauses.push((Occur::Should, term_query(self.f.refs_cited, key, 1.5)));
         }
         // A paragraph nobody cites still leads to its chapter: the chapter's sections and the
