@@ -30,8 +30,8 @@ struct Judgment {
 }
 
 /// Floors: overall nDCG@10 and the lowest per-kind nDCG@10 allowed (just under what we reach:
-/// 0.839 overall and 0.797 for the weakest kind on 2026-12-07; issue 20 asks for 0.85 and 0.75).
-const FLOOR_OVERALL: f64 = 0.83;
+/// 0.846 overall and 0.797 for the weakest kind on 2026-12-07; issue 20 asks for 0.85 and 0.75).
+const FLOOR_OVERALL: f64 = 0.84;
 const FLOOR_KIND: f64 = 0.75;
 
 fn copy_tree(from: &Path, to: &Path) {
