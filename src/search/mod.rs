@@ -441,10 +441,8 @@ impl Engine {
                             b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
                         });
                     }
-                    let top = by_score_then_path(
-                        self.weigh_sector_laws(top, &tables, &effective),
-                        &tables,
-                    );
+                    let top =
+                        by_score_then_path(weigh_sector_laws(top, &tables, &effective), &tables);
                     let snippets = snippet::Snippets::new(&searcher, query, &self.fields);
                     let leading = cards.cards.first().copied().filter(|_| cards.leads);
                     let cited = self.cited_sections(&searcher, &top, leading, &effective);
@@ -554,34 +552,6 @@ impl Engine {
         changed.then_some(out)
     }
 
-    /// Ranks the sections of the sector laws (LUF, LUK, LUFS) lower, by [`SECTOR_LAW_WEIGHT`],
-    /// unless the query asks about one of them ([`legal::asks_about_sector_law`]): they repeat
-    /// LOU's paragraphs, and a procurement question is about LOU's. (Tuning suite 0.827 ->
-    /// 0.833 at 0.6; 0.5 and 0.7 gave the same within 0.001.)
-    fn weigh_sector_laws(
-        &self,
-        top: Vec<(f32, DocAddress)>,
-        tables: &[Arc<table::SegmentTable>],
-        query: &str,
-    ) -> Vec<(f32, DocAddress)> {
-        if legal::asks_about_sector_law(query) {
-            return top;
-        }
-        let sector: Vec<&str> = legal::SECTOR_LAWS.iter().map(|(law, _)| *law).collect();
-        top.into_iter()
-            .map(|(score, addr)| {
-                let in_sector_law = tables
-                    .get(addr.segment_ord as usize)
-                    .is_some_and(|t| t.has_facet(addr.doc_id, "law", &sector));
-                if in_sector_law {
-                    (score * SECTOR_LAW_WEIGHT, addr)
-                } else {
-                    (score, addr)
-                }
-            })
-            .collect()
-    }
-
     /// Builds the tantivy query for a user's text; `None` when nothing searchable is left.
     pub fn build_query(&self, raw: &str) -> Option<Box<dyn Query>> {
         let searcher = self.reader.searcher();
@@ -614,8 +584,35 @@ struct Answers<'a> {
 /// Most sections of one document among the leading hits.
 pub const MAX_PER_DOCUMENT: usize = 2;
 
+/// Ranks the sections of the sector laws (LUF, LUK, LUFS) lower, by [`SECTOR_LAW_WEIGHT`],
+/// unless the query asks about one of them ([`legal::asks_about_sector_law`]): they repeat
+/// LOU's paragraphs, and a procurement question is about LOU's. (Tuning suite 0.827 ->
+/// 0.833 at 0.6; 0.5 and 0.7 gave the same within 0.001.)
+fn weigh_sector_laws(
+    top: Vec<(f32, DocAddress)>,
+    tables: &[Arc<table::SegmentTable>],
+    query: &str,
+) -> Vec<(f32, DocAddress)> {
+    if legal::asks_about_sector_law(query) {
+        return top;
+    }
+    let sector: Vec<&str> = legal::SECTOR_LAWS.iter().map(|(law, _)| *law).collect();
+    top.into_iter()
+        .map(|(score, addr)| {
+            let in_sector_law = tables
+                .get(addr.segment_ord as usize)
+                .is_some_and(|t| t.has_facet(addr.doc_id, "law", &sector));
+            if in_sector_law {
+                (score * SECTOR_LAW_WEIGHT, addr)
+            } else {
+                (score, addr)
+            }
+        })
+        .collect()
+}
+
 /// What a sector law's section scores, as a share of its match, for a query that does not ask
-/// about that sector ([`Engine::weigh_sector_laws`]).
+/// about that sector ([`weigh_sector_laws`]).
 pub const SECTOR_LAW_WEIGHT: f32 = 0.6;
 
 /// Most passages the best answer card cites that lead the hits.
