@@ -321,6 +321,32 @@ async fn card_and_document_citations_open_the_paragraph() {
         );
     }
     assert!(checked >= 20, "only {checked} citations checked");
+    // The answer card above the search hits links its citations too (answer and legal basis).
+    let (status, html) = get(&st, "/?q=får+vi+reservera+för+sociala+företag").await;
+    assert_eq!(status, StatusCode::OK);
+    let page = scraper::Html::parse_document(&html);
+    let card_box: Vec<String> = page
+        .select(&crate::sel("section.cards a.cite"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert!(
+        card_box
+            .iter()
+            .any(|h| h == "/dok/lag/sfs-2016-1145.md#K4P18"),
+        "the search page's card does not link 4 kap. 18 §: {card_box:?}"
+    );
+    // So does the comparison table's legal-basis column.
+    let (status, html) = get(&st, "/jamforelse").await;
+    assert_eq!(status, StatusCode::OK);
+    let page = scraper::Html::parse_document(&html);
+    let table: Vec<String> = page
+        .select(&crate::sel("table a.cite"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert!(
+        table.iter().any(|h| h == "/dok/lag/sfs-2016-1145.md#K4P18"),
+        "the comparison table does not link 4 kap. 18 §: {table:?}"
+    );
     // Every document whose references name a LOU paragraph the statute has links it.
     let lou = crate::repo().join("../shared/realdata/statutes_markdown/sfs-2016-1145_LOU.md");
     let lou_doc = ingest(&lou, "lag/sfs-2016-1145.md");

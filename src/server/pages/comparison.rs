@@ -1,7 +1,8 @@
 //! The comparison page (`/jamforelse`): grant, IOP, LOV, procurement and reserved procurement
 //! side by side, as a picture and as a table, from the corpus's `jamforelse.toml`.
 
-use super::render;
+use super::{cited, render};
+use crate::law::cite::Context;
 use crate::server::Shared;
 use crate::server::error::{PageError, PageResult, Problem};
 use crate::server::ui::Ui;
@@ -15,7 +16,8 @@ pub struct InstrumentRow {
     pub initiative: String,
     pub competition: String,
     pub payment: String,
-    pub basis: String,
+    /// The legal basis (Swedish) as HTML, citations linked.
+    pub basis_html: String,
 }
 
 #[derive(Template)]
@@ -45,7 +47,7 @@ pub async fn comparison_page(ui: Ui, State(state): State<Shared>) -> PageResult 
                 initiative: i.initiative.get(l).to_string(),
                 competition: i.competition.get(l).to_string(),
                 payment: i.payment.get(l).to_string(),
-                basis: i.basis.clone(),
+                basis_html: cited(&engine, &ui, &i.basis, Context::default()),
             })
             .collect(),
         document_url: urls::document(&table.document),

@@ -1,9 +1,10 @@
 //! The search page (`/`): the answer cards first, then the hits grouped by document, the
 //! filters with their counts, paging and "Menade du …?".
 
-use super::{facet_kind_label, facet_value_label, kind_label, render};
+use super::{cited, facet_kind_label, facet_value_label, kind_label, render};
 use crate::analytics::Event;
-use crate::search::{SearchRequest, SearchResults};
+use crate::law::cite::{Context, main_law};
+use crate::search::{Engine, SearchRequest, SearchResults};
 use crate::server::error::PageResult;
 use crate::server::ui::Ui;
 use crate::server::{Shared, filters_of, run_search};
@@ -46,12 +47,13 @@ pub struct HitGroup {
     pub sections: Vec<HitView>,
 }
 
-/// An answer card above the hits.
+/// An answer card above the hits: its answer and legal basis with their citations as links,
+/// as on the card's own page.
 pub struct CardView {
     pub url: String,
     pub title: String,
-    pub answer: String,
-    pub legal_basis: Vec<String>,
+    pub answer_html: String,
+    pub basis_html: Vec<String>,
     pub vote: super::VoteView,
 }
 
@@ -154,15 +156,7 @@ pub async fn search_page(
         let voted = params.get("rostat").map(String::as_str);
         let ui = view.ui.clone();
         let vote = |id: &str, title: &str| super::VoteView::new(&state, &ui, id, title, voted);
-        fill(
-            &mut view,
-            res,
-            engine.curated(),
-            &query,
-            &filters,
-            page,
-            &vote,
-        );
+        fill(&mut view, res, &engine, &query, &filters, page, &vote);
     }
     render(&view)
 }
@@ -171,13 +165,14 @@ pub async fn search_page(
 fn fill(
     view: &mut SearchPage,
     res: &SearchResults,
-    curated: &crate::curated::Curated,
+    engine: &Engine,
     query: &str,
     filters: &[(String, String)],
     page: usize,
     vote: &dyn Fn(&str, &str) -> super::VoteView,
 ) {
     let lang = view.ui.lang;
+    let curated = engine.curated();
     view.filter_qs = urls::filter_query(filters);
     view.active = filters
         .iter()
@@ -227,12 +222,19 @@ fn fill(
     view.cards = res
         .cards
         .iter()
-        .map(|c| CardView {
-            url: urls::card_from_search(&c.id, query),
-            title: c.title.clone(),
-            answer: c.answer.clone(),
-            legal_basis: c.legal_basis.clone(),
-            vote: vote(&c.id, &c.title),
+        .map(|c| {
+            let context = Context {
+                law: main_law(&c.legal_basis),
+                chapter: None,
+            };
+            let cite = |text: &str| cited(engine, &view.ui, text, context);
+            CardView {
+                url: urls::card_from_search(&c.id, query),
+                title: c.title.clone(),
+                answer_html: cite(&c.answer),
+                basis_html: c.legal_basis.iter().map(|b| cite(b)).collect(),
+                vote: vote(&c.id, &c.title),
+            }
         })
         .collect();
     view.suggestion = res.suggestion.clone();
