@@ -247,6 +247,19 @@ pub struct Settings {
     pub editor_token: Option<String>,
 }
 
+/// One setting by precedence: the flag, else the environment variable `name`, else the file.
+fn layered<T: std::str::FromStr>(
+    flag: Option<T>,
+    env: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    file: Option<T>,
+) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    Ok(flag.or(from_env(env, name)?).or(file))
+}
+
 /// Reads one environment variable through `env` and parses it, naming the variable on error.
 fn from_env<T: std::str::FromStr>(
     env: &dyn Fn(&str) -> Option<String>,
@@ -304,54 +317,71 @@ impl Settings {
         file: &FileSettings,
     ) -> Result<Settings, ConfigError> {
         let d = Limits::DEFAULT;
-        let index: PathBuf = flags
-            .index
-            .clone()
-            .or(from_env(env, "VAGVISARE_INDEX")?)
-            .or(file.paths.index.clone())
-            .unwrap_or_else(|| PathBuf::from("index"));
+        let index: PathBuf = layered(
+            flags.index.clone(),
+            env,
+            "VAGVISARE_INDEX",
+            file.paths.index.clone(),
+        )?
+        .unwrap_or_else(|| PathBuf::from("index"));
         let limits = Limits {
             max_file_bytes: MB
-                * flags
-                    .max_file_mb
-                    .or(from_env(env, "VAGVISARE_MAX_FILE_MB")?)
-                    .or(file.limits.max_file_mb)
-                    .unwrap_or(d.max_file_bytes / MB),
+                * layered(
+                    flags.max_file_mb,
+                    env,
+                    "VAGVISARE_MAX_FILE_MB",
+                    file.limits.max_file_mb,
+                )?
+                .unwrap_or(d.max_file_bytes / MB),
             max_html_bytes: KB
-                * flags
-                    .max_html_kb
-                    .or(from_env(env, "VAGVISARE_MAX_HTML_KB")?)
-                    .or(file.limits.max_html_kb)
-                    .unwrap_or(d.max_html_bytes / KB),
+                * layered(
+                    flags.max_html_kb,
+                    env,
+                    "VAGVISARE_MAX_HTML_KB",
+                    file.limits.max_html_kb,
+                )?
+                .unwrap_or(d.max_html_bytes / KB),
             timeout: Duration::from_secs(
-                flags
-                    .timeout_secs
-                    .or(from_env(env, "VAGVISARE_TIMEOUT_SECS")?)
-                    .or(file.limits.timeout_secs)
-                    .unwrap_or(d.timeout.as_secs())
-                    .max(1),
+                layered(
+                    flags.timeout_secs,
+                    env,
+                    "VAGVISARE_TIMEOUT_SECS",
+                    file.limits.timeout_secs,
+                )?
+                .unwrap_or(d.timeout.as_secs())
+                .max(1),
             ),
             worker_memory_bytes: MB
-                * flags
-                    .worker_memory_mb
-                    .or(from_env(env, "VAGVISARE_WORKER_MEMORY_MB")?)
-                    .or(file.limits.worker_memory_mb)
-                    .unwrap_or(d.worker_memory_bytes / MB),
-            max_html_depth: flags
-                .max_html_depth
-                .or(from_env(env, "VAGVISARE_MAX_HTML_DEPTH")?)
-                .or(file.limits.max_html_depth)
-                .unwrap_or(d.max_html_depth),
+                * layered(
+                    flags.worker_memory_mb,
+                    env,
+                    "VAGVISARE_WORKER_MEMORY_MB",
+                    file.limits.worker_memory_mb,
+                )?
+                .unwrap_or(d.worker_memory_bytes / MB),
+            max_html_depth: layered(
+                flags.max_html_depth,
+                env,
+                "VAGVISARE_MAX_HTML_DEPTH",
+                file.limits.max_html_depth,
+            )?
+            .unwrap_or(d.max_html_depth),
             max_text_bytes: (MB
-                * flags
-                    .max_text_mb
-                    .or(from_env(env, "VAGVISARE_MAX_TEXT_MB")?)
-                    .or(file.limits.max_text_mb)
-                    .unwrap_or(d.max_text_bytes as u64 / MB)) as usize,
+                * layered(
+                    flags.max_text_mb,
+                    env,
+                    "VAGVISARE_MAX_TEXT_MB",
+                    file.limits.max_text_mb,
+                )?
+                .unwrap_or(d.max_text_bytes as u64 / MB)) as usize,
         };
-        let editor_token = from_env::<String>(env, "VAGVISARE_EDITOR_TOKEN")?
-            .or(file.editor.token.clone())
-            .filter(|t| !t.is_empty());
+        let editor_token = layered(
+            None,
+            env,
+            "VAGVISARE_EDITOR_TOKEN",
+            file.editor.token.clone(),
+        )?
+        .filter(|t: &String| !t.is_empty());
         if let Some(t) = &editor_token
             && t.chars().count() < MIN_TOKEN_CHARS
         {
@@ -363,18 +393,16 @@ impl Settings {
                 ),
             });
         }
-        let jobs = flags
-            .jobs
-            .or(from_env(env, "VAGVISARE_JOBS")?)
-            .or(file.limits.jobs)
-            .map(|j: usize| j.max(1));
+        let jobs =
+            layered(flags.jobs, env, "VAGVISARE_JOBS", file.limits.jobs)?.map(|j: usize| j.max(1));
         Ok(Settings {
-            addr: flags
-                .addr
-                .clone()
-                .or(from_env(env, "VAGVISARE_ADDR")?)
-                .or(file.server.addr.clone())
-                .unwrap_or_else(|| DEFAULT_ADDR.to_string()),
+            addr: layered(
+                flags.addr.clone(),
+                env,
+                "VAGVISARE_ADDR",
+                file.server.addr.clone(),
+            )?
+            .unwrap_or_else(|| DEFAULT_ADDR.to_string()),
             watch: if flags.watch {
                 true
             } else {
@@ -382,27 +410,35 @@ impl Settings {
                     .or(file.server.watch)
                     .unwrap_or(false)
             },
-            corpus: flags
-                .corpus
-                .clone()
-                .or(from_env(env, "VAGVISARE_CORPUS")?)
-                .or(file.paths.corpus.clone())
-                .unwrap_or_else(|| PathBuf::from("corpus")),
-            words: flags
-                .words
-                .clone()
-                .or(from_env(env, "VAGVISARE_DICTIONARY")?)
-                .or(file.paths.words.clone()),
-            log_format: flags
-                .log_format
-                .or(from_env(env, "VAGVISARE_LOG_FORMAT")?)
-                .or(file.log.format)
-                .unwrap_or(LogFormat::Text),
+            corpus: layered(
+                flags.corpus.clone(),
+                env,
+                "VAGVISARE_CORPUS",
+                file.paths.corpus.clone(),
+            )?
+            .unwrap_or_else(|| PathBuf::from("corpus")),
+            words: layered(
+                flags.words.clone(),
+                env,
+                "VAGVISARE_DICTIONARY",
+                file.paths.words.clone(),
+            )?,
+            log_format: layered(
+                flags.log_format,
+                env,
+                "VAGVISARE_LOG_FORMAT",
+                file.log.format,
+            )?
+            .unwrap_or(LogFormat::Text),
             limits,
             jobs,
-            cache_entries: from_env(env, "VAGVISARE_CACHE_ENTRIES")?
-                .or(file.server.cache_entries)
-                .unwrap_or(DEFAULT_CACHE_ENTRIES),
+            cache_entries: layered(
+                None,
+                env,
+                "VAGVISARE_CACHE_ENTRIES",
+                file.server.cache_entries,
+            )?
+            .unwrap_or(DEFAULT_CACHE_ENTRIES),
             header_timeout: env_secs(env, "VAGVISARE_HEADER_TIMEOUT_SECS")?
                 .or(file.server.header_timeout_secs.map(Duration::from_secs_f64))
                 .unwrap_or(DEFAULT_HEADER_TIMEOUT),
@@ -413,9 +449,13 @@ impl Settings {
                 enabled: env_bool(env, "VAGVISARE_ANALYTICS")?
                     .or(file.analytics.enabled)
                     .unwrap_or(true),
-                dir: from_env(env, "VAGVISARE_ANALYTICS_DIR")?
-                    .or(file.analytics.dir.clone())
-                    .unwrap_or_else(|| index.join("analytics")),
+                dir: layered(
+                    None,
+                    env,
+                    "VAGVISARE_ANALYTICS_DIR",
+                    file.analytics.dir.clone(),
+                )?
+                .unwrap_or_else(|| index.join("analytics")),
                 retention_days: match from_env::<u32>(env, "VAGVISARE_ANALYTICS_RETENTION_DAYS")? {
                     Some(0) => {
                         return Err(ConfigError::Env {
