@@ -83,6 +83,14 @@ async fn post_form(
     send(state, req.body(Body::from(form.to_string())).unwrap()).await
 }
 
+/// A GET with the editor's token in the `Authorization` header.
+fn as_editor(uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
 fn enc(q: &str) -> String {
     percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
@@ -309,14 +317,7 @@ async fn the_report_needs_the_token() {
     assert!(page.contains("role=\"alert\""));
 
     // The right token: by header, and by the login form's cookie.
-    let right = send(
-        &st,
-        Request::get("/redaktion")
-            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let right = send(&st, as_editor("/redaktion")).await;
     assert_eq!(right.0, StatusCode::OK);
     let (status, headers, _) =
         post_form(&st, "/redaktion/logga-in", &format!("token={TOKEN}"), &[]).await;
@@ -371,14 +372,7 @@ async fn the_report_shows_what_users_missed() {
         &[],
     )
     .await;
-    let (status, _, report) = send(
-        &st,
-        Request::get("/redaktion?dagar=7")
-            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, report) = send(&st, as_editor("/redaktion?dagar=7")).await;
     assert_eq!(status, StatusCode::OK);
     let no_hits = report.split("id=\"no_hits\"").nth(1).unwrap();
     let no_hits = no_hits.split("</section>").next().unwrap();

@@ -322,13 +322,19 @@ async fn card_and_document_citations_open_the_paragraph() {
     }
     assert!(checked >= 20, "only {checked} citations checked");
     // The answer card above the search hits links its citations too (answer and legal basis).
-    let (status, html) = get(&st, "/?q=får+vi+reservera+för+sociala+företag").await;
-    assert_eq!(status, StatusCode::OK);
-    let page = scraper::Html::parse_document(&html);
-    let card_box: Vec<String> = page
-        .select(&crate::sel("section.cards a.cite"))
-        .filter_map(|a| a.value().attr("href").map(str::to_string))
-        .collect();
+    let link_targets = async |uri: &str, selector: &str| -> Vec<String> {
+        let (status, html) = get(&st, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        scraper::Html::parse_document(&html)
+            .select(&crate::sel(selector))
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect()
+    };
+    let card_box = link_targets(
+        "/?q=får+vi+reservera+för+sociala+företag",
+        "section.cards a.cite",
+    )
+    .await;
     assert!(
         card_box
             .iter()
@@ -336,13 +342,7 @@ async fn card_and_document_citations_open_the_paragraph() {
         "the search page's card does not link 4 kap. 18 §: {card_box:?}"
     );
     // So does the comparison table's legal-basis column.
-    let (status, html) = get(&st, "/jamforelse").await;
-    assert_eq!(status, StatusCode::OK);
-    let page = scraper::Html::parse_document(&html);
-    let table: Vec<String> = page
-        .select(&crate::sel("table a.cite"))
-        .filter_map(|a| a.value().attr("href").map(str::to_string))
-        .collect();
+    let table = link_targets("/jamforelse", "table a.cite").await;
     assert!(
         table.iter().any(|h| h == "/dok/lag/sfs-2016-1145.md#K4P18"),
         "the comparison table does not link 4 kap. 18 §: {table:?}"
