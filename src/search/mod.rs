@@ -353,10 +353,7 @@ impl Engine {
         use std::hash::{Hash, Hasher};
         let searcher = self.reader.searcher();
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for (segment, deletes) in searcher.generation().segments() {
-            segment.uuid_string().hash(&mut hasher);
-            deletes.hash(&mut hasher);
-        }
+        searcher.generation().segments().hash(&mut hasher);
         hasher.finish()
     }
 
@@ -597,11 +594,16 @@ fn weigh_sector_laws(
         return top;
     }
     let sector: Vec<&str> = legal::SECTOR_LAWS.iter().map(|(law, _)| *law).collect();
+    // The sector laws' sections, per segment, looked up once per query rather than per hit.
+    let sections: Vec<Vec<&[u64]>> = tables
+        .iter()
+        .map(|t| t.facet_sections("law", &sector))
+        .collect();
     top.into_iter()
         .map(|(score, addr)| {
-            let in_sector_law = tables
+            let in_sector_law = sections
                 .get(addr.segment_ord as usize)
-                .is_some_and(|t| t.has_facet(addr.doc_id, "law", &sector));
+                .is_some_and(|bits| table::any_has(bits, addr.doc_id));
             if in_sector_law {
                 (score * SECTOR_LAW_WEIGHT, addr)
             } else {

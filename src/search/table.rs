@@ -63,6 +63,14 @@ fn shared_bits_portable(a: &[u64], b: &[u64]) -> u64 {
         .sum()
 }
 
+/// Whether section `doc` is set in any of `bitsets`.
+pub fn any_has(bitsets: &[&[u64]], doc: DocId) -> bool {
+    let (word, bit) = (doc as usize / 64, doc % 64);
+    bitsets
+        .iter()
+        .any(|bits| bits.get(word).is_some_and(|w| w & (1 << bit) != 0))
+}
+
 /// The number of 64-bit words of a bitset over `n` sections.
 fn words_for(n: u32) -> usize {
     (n as usize).div_ceil(64)
@@ -158,14 +166,15 @@ impl SegmentTable {
         Some(allowed)
     }
 
-    /// Whether the document of section `doc` has the facet `kind` with one of `values`.
-    pub fn has_facet(&self, doc: DocId, kind: &str, values: &[&str]) -> bool {
-        let (word, bit) = (doc as usize / 64, doc % 64);
+    /// The bitsets (by doc id) of the sections whose document has the facet `kind` with one
+    /// of `values`, one per value present in this segment.
+    pub fn facet_sections(&self, kind: &str, values: &[&str]) -> Vec<&[u64]> {
         self.facets
             .iter()
             .zip(&self.facet_sections)
             .filter(|((k, v), _)| k == kind && values.contains(&v.as_str()))
-            .any(|(_, bits)| bits.get(word).is_some_and(|w| w & (1 << bit) != 0))
+            .map(|(_, bits)| bits.as_slice())
+            .collect()
     }
 
     /// The path of the document a section belongs to.
