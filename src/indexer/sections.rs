@@ -30,9 +30,9 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
     }
     let meta_json = serde_json::to_string(&doc.meta).expect("meta serialises");
     let facets = document_facets(doc);
-    let (title_f, trail_f, body_f) = match doc.lang {
-        crate::document::Lang::Sv => (f.title_sv, f.trail_sv, f.body_sv),
-        crate::document::Lang::En => (f.title_en, f.trail_en, f.body_en),
+    let (title_f, trail_f, body_f, summary_f) = match doc.lang {
+        crate::document::Lang::Sv => (f.title_sv, f.trail_sv, f.body_sv, f.summary_sv),
+        crate::document::Lang::En => (f.title_en, f.trail_en, f.body_en, f.summary_en),
     };
     let mut out = Vec::with_capacity(doc.sections.len());
     for (ord, s) in doc.sections.iter().enumerate() {
@@ -54,8 +54,19 @@ pub fn to_tantivy(doc: &Document, f: &Fields) -> Vec<TantivyDocument> {
             t.add_text(f.heading, h);
         }
         t.add_text(body_f, &s.text);
+        // Like the title, the summary says what the whole document is about: every section
+        // carries it (on the lead section alone it moved nothing in the relevance suites).
+        if let Some(summary) = &doc.meta.summary {
+            t.add_text(summary_f, summary);
+        }
         t.add_text(f.body_exact, &s.text);
-        let all = format!("{}\n{}\n{}", doc.title, s.trail.join(" "), s.text);
+        let summary = doc.meta.summary.as_deref().unwrap_or("");
+        let all = format!(
+            "{}\n{}\n{}\n{summary}",
+            doc.title,
+            s.trail.join(" "),
+            s.text
+        );
         // "barn- och ungdomsverksamhet" also holds the parts of "barnverksamhet".
         let all = crate::analysis::compound::expand_hanging_hyphens(&all).into_owned();
         let (fold, parts) = fold_and_parts(&all);
