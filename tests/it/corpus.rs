@@ -475,3 +475,65 @@ fn english_twins_show_the_same_card() {
         assert_eq!(first_card(en), want, "{en} vs {sv}");
     }
 }
+
+/// A document's summary speaks for every section: a word only the summary holds finds each of
+/// the document's passages (and nothing else).
+#[test]
+fn a_documents_summary_finds_each_of_its_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("uppfoljning.md"),
+        "---\ntitle: \"Att följa upp ett partnerskap\"\nsummary: \"Om att stämma av kontinuerligt mellan \
+         kommunen och föreningen.\"\nlanguage: sv\n---\n\n# Att följa upp ett partnerskap\n\n\
+         Parterna bestämmer tillsammans hur arbetet följs upp.\n\n## Två gånger om året\n\n\
+         Parterna träffas och går igenom verksamheten.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("annat.md"),
+        "---\ntitle: \"Något annat\"\nlanguage: sv\n---\n\n# Något annat\n\nHär står inget om \
+         möten.\n",
+    )
+    .unwrap();
+    let mut opts = vagvisare::indexer::Options::new(&corpus, dir.path().join("i")).unwrap();
+    opts.worker_exe = crate::bin().into();
+    crate::pin_word_list();
+    vagvisare::indexer::run(&opts, |_| {}).unwrap();
+    let engine = vagvisare::search::Engine::open(&dir.path().join("i")).unwrap();
+    let res = engine.search(&vagvisare::search::SearchRequest::new("kontinuerligt", 10));
+    let hits: Vec<(&str, &str)> = res
+        .hits
+        .iter()
+        .map(|h| (h.path.as_str(), h.anchor.as_str()))
+        .collect();
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert!(hits.iter().all(|(p, _)| *p == "uppfoljning.md"), "{hits:?}");
+}
+
+/// Prepositions are grammar, not subject: in "sociala företag enligt LOU" the snippets mark
+/// what the user asked about, never every "enligt" of the text.
+#[test]
+fn prepositions_are_not_marked_as_found() {
+    let engine = crate::shipped_engine();
+    for query in [
+        "sociala företag enligt LOU",
+        "checklista innan avtalet",
+        "registrering hos Kammarkollegiet",
+    ] {
+        let res = engine.search(&vagvisare::search::SearchRequest::new(query, 10));
+        assert!(!res.hits.is_empty(), "{query}");
+        for h in &res.hits {
+            for r in &h.snippet.marks {
+                let word = h.snippet.text[r.clone()].to_lowercase();
+                assert!(
+                    !["enligt", "innan", "hos"].contains(&word.as_str()),
+                    "{query}: {:?} marked in {}",
+                    word,
+                    h.snippet.text
+                );
+            }
+        }
+    }
+}
