@@ -194,6 +194,21 @@ pub fn is_function_stem(stem: &str) -> bool {
     STEMS.contains(stem)
 }
 
+/// The verb stem a Swedish noun in -ation comes from: "reservation" → "reserver" (the stem of
+/// "reservera", "reserverade"), "kommunikation" → "kommunicer". Snowball stems the noun and the
+/// verb apart, so "reservationsmöjlighet" never met "möjlighet att reservera". Short stems
+/// ("station", "nation", "relation") are left alone.
+pub fn verb_of_noun(stem: &str) -> Option<String> {
+    let base = stem.strip_suffix("ation")?;
+    if base.chars().count() < 4 {
+        return None;
+    }
+    Some(match base.strip_suffix('k') {
+        Some(b) => format!("{b}cer"),
+        None => format!("{base}er"),
+    })
+}
+
 /// Full folding, å/ä/ö included, no stemming: only for the low-weight field that lets queries
 /// typed without Swedish letters (`overprovning`) find the words (`överprövning`).
 pub fn folded() -> TextAnalyzer {
@@ -458,6 +473,29 @@ impl<T: TokenStream> TokenStream for StemFixStream<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The verb an -ation noun comes from meets the verb's own stem; short words are left alone.
+    #[test]
+    fn nouns_in_ation_lead_to_their_verbs() {
+        let stem = |w: &str| tokens(Analyzer::Sv, w)[0].1.clone();
+        for (noun, verb) in [
+            ("reservationen", "reserverade"),
+            ("integration", "arbetsintegrerande"),
+            ("kommunikation", "kommunicera"),
+            ("kvalifikationer", "kvalificerar"),
+            ("dokumentation", "dokumentera"),
+        ] {
+            let derived = verb_of_noun(&stem(noun)).unwrap_or_default();
+            assert!(
+                stem(verb).ends_with(&derived),
+                "{noun} → {derived}, {verb} → {}",
+                stem(verb)
+            );
+        }
+        for word in ["station", "nation", "relation", "upphandling"] {
+            assert_eq!(verb_of_noun(&stem(word)), None, "{word}");
+        }
+    }
 
     fn check(mut analyzer: TextAnalyzer, input: &str, expected: &[&str]) {
         let mut got = Vec::new();

@@ -537,3 +537,20 @@ fn prepositions_are_not_marked_as_found() {
         }
     }
 }
+
+/// A compound with a noun in -ation finds the texts that use its verb:
+/// "arbetsintegrationsföretag" finds "arbetsintegrerande (sociala) företag" in the guide to
+/// reserved contracts, not only the one text that writes "arbetsintegration".
+#[test]
+fn a_noun_part_finds_its_verb() {
+    let engine = crate::shipped_engine();
+    let res = engine.search(&vagvisare::search::SearchRequest::new(
+        "arbetsintegrationsföretag",
+        10,
+    ));
+    let paths: Vec<&str> = res.hits.iter().map(|h| h.path.as_str()).collect();
+    assert!(
+        paths.contains(&"reserverade-kontrakt/reserverade-kontrakt-grunder.md"),
+        "{paths:?}"
+    );
+}
