@@ -15,8 +15,8 @@ use tantivy::schema::{
 /// index by itself. (10: filter values on a document's lead section only; 11: statutes: kind
 /// `lagtext`, provision anchors, the amending act per paragraph; 12: every paragraph of a cited
 /// range a key, coordinated compounds spelled out; 13: a statute's law as a `law` filter value,
-/// positions in `body_sv` for compound parts standing together; 14: the document's summary on
-/// every section.)
+/// positions in `body_sv` for compound parts standing together; 14: the document's summary with
+/// its title, on every section.)
 pub const SCHEMA_VERSION: u32 = 14;
 
 /// Handles to every field, resolved once from the schema.
@@ -26,6 +26,8 @@ pub struct Fields {
     pub kind: Field,
     pub lang: Field,
     pub title: Field,
+    /// The document's title and summary (front matter `summary`, HTML `description`), stemmed,
+    /// on every section.
     pub title_sv: Field,
     pub title_en: Field,
     /// Heading trail label ("4 kap. › Reserverade kontrakt › 18 §"), stored.
@@ -33,10 +35,6 @@ pub struct Fields {
     pub heading: Field,
     pub trail_sv: Field,
     pub trail_en: Field,
-    /// The document's summary (front matter `summary`, HTML `description`) on every section:
-    /// like the title, what the whole document is about, in the words its editor chose.
-    pub summary_sv: Field,
-    pub summary_en: Field,
     pub body_sv: Field,
     pub body_en: Field,
     pub body_exact: Field,
@@ -107,8 +105,6 @@ pub fn build() -> (Schema, Fields) {
         heading: b.add_text_field("heading", STORED),
         trail_sv: b.add_text_field("trail_sv", words(analysis::SV)),
         trail_en: b.add_text_field("trail_en", words(analysis::EN)),
-        summary_sv: b.add_text_field("summary_sv", words(analysis::SV)),
-        summary_en: b.add_text_field("summary_en", words(analysis::EN)),
         body_sv: b.add_text_field("body_sv", phrases(analysis::SV).set_stored()),
         body_en: b.add_text_field("body_en", words(analysis::EN).set_stored()),
         body_exact: b.add_text_field("body_exact", phrases(analysis::PHRASE)),
@@ -140,8 +136,6 @@ impl Fields {
             heading: get("heading")?,
             trail_sv: get("trail_sv")?,
             trail_en: get("trail_en")?,
-            summary_sv: get("summary_sv")?,
-            summary_en: get("summary_en")?,
             body_sv: get("body_sv")?,
             body_en: get("body_en")?,
             body_exact: get("body_exact")?,
