@@ -337,14 +337,31 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// Longest summary without a warning. Search weighs the summary like the title in every section
+/// of its document (`indexer::sections`), so a long one pulls the whole document into searches
+/// it only touches. (The shipped corpus's longest has 49 words.)
+const SUMMARY_MAX_WORDS: usize = 60;
+
 /// Rules for one document's metadata.
 pub fn validate(meta: &Meta, today: Date) -> Vec<(Severity, String)> {
     let mut out = Vec::new();
     if meta.title.is_none() {
         out.push((Severity::Error, "missing `title`".into()));
     }
-    if meta.summary.is_none() {
-        out.push((Severity::Warning, "missing `summary`".into()));
+    match meta
+        .summary
+        .as_deref()
+        .map(|s| s.split_whitespace().count())
+    {
+        None => out.push((Severity::Warning, "missing `summary`".into())),
+        Some(n) if n > SUMMARY_MAX_WORDS => out.push((
+            Severity::Warning,
+            format!(
+                "`summary` has {n} words: search weighs it like the title in every section, so \
+                 keep it to one or two sentences (at most {SUMMARY_MAX_WORDS} words)"
+            ),
+        )),
+        Some(_) => {}
     }
     for t in meta.topics.iter().filter(|t| !TOPICS.contains(&t.as_str())) {
         out.push((
@@ -413,8 +430,21 @@ mod tests {
         assert_eq!(validate(&stale, today)[0].0, Severity::Warning);
         let bad = Meta {
             topics: vec!["gissning".into()],
-            ..good
+            ..good.clone()
         };
         assert_eq!(validate(&bad, today)[0].0, Severity::Error);
+        let long = Meta {
+            summary: Some("ord ".repeat(SUMMARY_MAX_WORDS + 1)),
+            ..good.clone()
+        };
+        let problems = validate(&long, today);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, Severity::Warning);
+        assert!(problems[0].1.contains("61 words"), "{}", problems[0].1);
+        let just_right = Meta {
+            summary: Some("ord ".repeat(SUMMARY_MAX_WORDS)),
+            ..good
+        };
+        assert!(validate(&just_right, today).is_empty());
     }
 }
