@@ -34,23 +34,32 @@ static PROP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)prop\.?\s*(\d{4})/(\d{2,4}):(\d{1,4})(?-u:\b)").expect("valid regex")
 });
 static CHAPTER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?-u:\b)(\d{1,2})\s*([a-z])?\s*kap(?:\.|itlet)?(?:\s+(?:i\s+)?(LOU|LUF|LUK|LUFS|LOV))?",
-    )
+    Regex::new(&format!(
+        r"(?i)(?-u:\b)(\d{{1,2}})\s*([a-z])?\s*kap(?:\.|itlet)?(?:\s+(?:i\s+)?({}))?",
+        abbreviations()
+    ))
     .expect("valid regex")
 });
-static LAW: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(LOU|LUF|LUK|LUFS|LOV)(?-u:\b)").expect("valid regex"));
+static LAW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?-u:\b)({})(?-u:\b)", abbreviations())).expect("valid regex")
+});
 
-/// The SFS numbers of the laws we recognise.
-pub const SFS_NUMBERS: &[(&str, &str)] = &[
-    ("lou", "2016:1145"),
-    ("luf", "2016:1146"),
-    ("luk", "2016:1147"),
-    ("lufs", "2011:1029"),
-    ("lov", "2008:962"),
-    ("ideburna", "2022:900"),
-];
+/// The abbreviations of the laws search keys name, as regex alternatives: "LOU|LUF|…".
+fn abbreviations() -> String {
+    crate::law::keyed()
+        .map(|(_, law)| law.short)
+        .filter(|short| short.chars().all(|c| c.is_ascii_uppercase()))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The search key of the law with this SFS number ("2016:1145" → `lou`), for the laws search
+/// keys name ([`crate::law::Law::key`]).
+pub fn key_of_sfs(sfs: &str) -> Option<&'static str> {
+    crate::law::keyed()
+        .find(|(_, law)| law.sfs == sfs)
+        .map(|(key, _)| key)
+}
 
 /// The laws that repeat LOU's rules for one sector (utilities, concessions, defence and
 /// security), with the words a query about that sector uses. Their paragraphs often match a
@@ -89,19 +98,6 @@ pub fn asks_about_sector_law(query: &str) -> bool {
         })
 }
 
-/// The law abbreviations we recognise, with the titles of the statutes they stand for.
-pub const LAWS: &[(&str, &str)] = &[
-    ("lou", "lag om offentlig upphandling"),
-    ("luf", "lag om upphandling inom försörjningssektorerna"),
-    ("luk", "lag om upphandling av koncessioner"),
-    (
-        "lufs",
-        "lag om upphandling på försvars- och säkerhetsområdet",
-    ),
-    ("lov", "lag om valfrihetssystem"),
-    ("ideburna", "lag om registrering av idéburna organisationer"),
-];
-
 fn key(ch: &str, ch_letter: Option<&str>, sec: &str, sec_letter: Option<&str>) -> String {
     format!(
         "{}{}:{}{}",
@@ -120,9 +116,9 @@ pub fn law_of_title(title: &str) -> Option<&'static str> {
         "",
     );
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    LAWS.iter()
-        .find(|(_, name)| t.starts_with(name) || t == *name)
-        .map(|(abbr, _)| *abbr)
+    crate::law::keyed()
+        .find(|(_, law)| t.starts_with(law.title))
+        .map(|(key, _)| key)
 }
 
 /// The law a query is nothing but the name of: its abbreviation ("LOU") or title ("lagen om
@@ -133,9 +129,9 @@ pub fn law_named(query: &str) -> Option<&'static str> {
     let q = q
         .strip_prefix("lagen ")
         .map_or(q.clone(), |rest| format!("lag {rest}"));
-    LAWS.iter()
-        .find(|(abbr, name)| *abbr != "ideburna" && (q == *abbr || q == *name))
-        .map(|(abbr, _)| *abbr)
+    crate::law::keyed()
+        .find(|(key, law)| *key != "ideburna" && (q == *key || q == law.title))
+        .map(|(key, _)| key)
 }
 
 /// What a text could name, from one pass over its bytes. Each pattern below runs only on text
@@ -330,10 +326,9 @@ pub fn chapter_of_trail(trail: &[String], law: Option<&str>) -> Vec<String> {
 
 /// The SFS key of a law abbreviation: "lou" → `sfs:2016:1145`.
 pub fn sfs_of_law(law: &str) -> Option<String> {
-    SFS_NUMBERS
-        .iter()
-        .find(|(l, _)| *l == law)
-        .map(|(_, n)| format!("sfs:{n}"))
+    crate::law::keyed()
+        .find(|(key, _)| *key == law)
+        .map(|(_, l)| format!("sfs:{}", l.sfs))
 }
 
 /// The search key of a statute's own text of a provision (`§lou/4:18`), besides the key every

@@ -159,7 +159,7 @@ fn range_keys(text: &str, context: &crate::law::cite::Context<'_>) -> Vec<String
     for (sfs, chapter, paragraph) in crate::law::cite::paragraphs_cited(text, *context) {
         let Some(chapter) = chapter else { continue };
         let key = format!("{chapter}:{paragraph}");
-        if let Some((law, _)) = legal::SFS_NUMBERS.iter().find(|(_, n)| *n == sfs) {
+        if let Some(law) = legal::key_of_sfs(&sfs) {
             out.push(format!("{law}/{key}"));
         }
         out.push(key);
@@ -198,8 +198,7 @@ pub fn document_facets(doc: &Document) -> Vec<tantivy::schema::Facet> {
         .meta
         .statute
         .as_ref()
-        .and_then(|s| legal::SFS_NUMBERS.iter().find(|(_, n)| *n == s.sfs))
-        .map(|(law, _)| *law)
+        .and_then(|s| legal::key_of_sfs(&s.sfs))
     {
         push("law", law);
     }

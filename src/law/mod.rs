@@ -4,7 +4,7 @@
 //! and a text can be told that a paragraph it cites changed after it was reviewed.
 //!
 //! Search keys for legal references (`4:18`, `lou/4:18`) are a different thing and live in
-//! `analysis::legal`.
+//! `analysis::legal`; which laws they name ([`Law::key`]) is said here, once.
 
 pub mod book;
 pub mod cite;
@@ -18,6 +18,12 @@ pub struct Law {
     /// Whether its paragraphs are numbered within chapters ("4 kap. 18 §") or straight
     /// through ("8 §").
     pub chapters: bool,
+    /// Its title as a statute's heading and a query write it, lower case, without the SFS
+    /// number ("lag om offentlig upphandling").
+    pub title: &'static str,
+    /// The name search keys give it (`lou` in `lou/4:18`), for the laws whose paragraphs
+    /// search tells apart; `None` for the others (their paragraphs are keyed `5:15` only).
+    pub key: Option<&'static str>,
 }
 
 /// The statutes recognised by name. Abbreviations and names are matched in `cite`.
@@ -26,48 +32,71 @@ pub const LAWS: &[Law] = &[
         short: "LOU",
         sfs: "2016:1145",
         chapters: true,
+        title: "lag om offentlig upphandling",
+        key: Some("lou"),
     },
     Law {
         short: "LUF",
         sfs: "2016:1146",
         chapters: true,
+        title: "lag om upphandling inom försörjningssektorerna",
+        key: Some("luf"),
     },
     Law {
         short: "LUK",
         sfs: "2016:1147",
         chapters: true,
+        title: "lag om upphandling av koncessioner",
+        key: Some("luk"),
     },
     Law {
         short: "LUFS",
         sfs: "2011:1029",
         chapters: true,
+        title: "lag om upphandling på försvars- och säkerhetsområdet",
+        key: Some("lufs"),
     },
     Law {
         short: "LOV",
         sfs: "2008:962",
         chapters: true,
+        title: "lag om valfrihetssystem",
+        key: Some("lov"),
     },
     Law {
         short: "KL",
         sfs: "2017:725",
         chapters: true,
+        title: "kommunallag",
+        key: None,
     },
     Law {
         short: "FL",
         sfs: "2017:900",
         chapters: false,
+        title: "förvaltningslag",
+        key: None,
     },
     Law {
         short: "OSL",
         sfs: "2009:400",
         chapters: true,
+        title: "offentlighets- och sekretesslag",
+        key: None,
     },
     Law {
         short: "lagen (2022:900)",
         sfs: "2022:900",
         chapters: false,
+        title: "lag om registrering av idéburna organisationer",
+        key: Some("ideburna"),
     },
 ];
+
+/// The laws search keys name ([`Law::key`]), with their keys.
+pub fn keyed() -> impl Iterator<Item = (&'static str, &'static Law)> {
+    LAWS.iter().filter_map(|l| l.key.map(|k| (k, l)))
+}
 
 /// The law with this SFS number, if it is one we know by name.
 pub fn law_of_sfs(sfs: &str) -> Option<&'static Law> {

@@ -93,3 +93,11 @@ fn only_the_indexer_writes_the_index() {
         assert!(found.is_empty(), "{needle}: {found:#?}");
     }
 }
+
+/// The laws known by name are said once, in `law` (`law::LAWS`); the search keys in
+/// `analysis::legal` read them from there, so the arrow runs one way.
+#[test]
+fn the_law_registry_is_below_the_search_keys() {
+    let found = occurrences(&["law"], "crate::analysis");
+    assert!(found.is_empty(), "{found:#?}");
+}
