@@ -35,7 +35,7 @@ static PROP: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CHAPTER_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?-u:\b)(\d{{1,2}})\s*([a-z])?\s*kap(?:\.|itlet)?(?:\s+(?:i\s+)?({}))?",
+        r"(?i)(?-u:\b)(\d{{1,2}})\s*([a-z])?\s*kap(?:\.|itlet)?(?:\s+(?:i\s+)?({})(?-u:\b))?",
         abbreviations()
     ))
     .expect("valid regex")
@@ -428,6 +428,9 @@ mod tests {
             ("HFD 2020 ref. 15", vec!["hfd:2020-ref-15"]),
             ("prop. 2021/22:5", vec!["prop:2021/22:5"]),
             ("19 a kap. LOU", vec!["kap:19a", "lou/kap:19a"]),
+            // The law's name ends where a word does: LUFS is not LUF, "Luftfart" no law.
+            ("7 kap. LUFS", vec!["kap:7", "lufs/kap:7"]),
+            ("2 kap. Luftfart", vec!["kap:2"]),
         ] {
             assert_eq!(references(input), expected, "{input}");
         }

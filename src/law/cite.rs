@@ -78,20 +78,43 @@ static CASE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
-/// A statute named: an abbreviation, a name, or "lag(en) (2022:900)" / "SFS 2016:1145".
+/// A statute named: an abbreviation, a title from [`LAWS`] (group `t0`, `t1`, … by its place
+/// there), or "lag(en) (2022:900)" / "SFS 2016:1145".
 static LAW_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)
-        \b(?P<abbr>LOU|LUF|LUK|LUFS|LOV|KL|FL|OSL)\b
-        |(?i:(?P<kl>kommunallag(?:en|ens)?))
-        |(?i:(?P<fl>förvaltningslag(?:en|ens)?))
-        |(?i:(?P<osl>offentlighets-\s och\s sekretesslag(?:en|ens)?))
-        |(?i:lag(?:en)?\s om\s (?P<name>offentlig\s upphandling|upphandling\s inom\s försörjningssektorerna|upphandling\s av\s koncessioner|valfrihetssystem|registrering\s av\s idéburna\s organisationer))
-        |(?i:(?:lag(?:en)?|förordning(?:en)?)\s\((?P<sfs>\d{4}:\d{1,4})\))
-        |\bSFS\s(?P<sfs2>\d{4}:\d{1,4})",
-    )
+    let abbreviations: Vec<&str> = LAWS
+        .iter()
+        .map(|l| l.short)
+        .filter(|s| s.chars().all(|c| c.is_ascii_uppercase()))
+        .collect();
+    let titles: Vec<String> = LAWS
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("(?P<t{i}>{})", title_pattern(l.title)))
+        .collect();
+    Regex::new(&format!(
+        r"\b(?P<abbr>{})\b|(?i:{})|(?i:(?:lag(?:en)?|förordning(?:en)?)\s\((?P<sfs>\d{{4}}:\d{{1,4}})\))|\bSFS\s(?P<sfs2>\d{{4}}:\d{{1,4}})",
+        abbreviations.join("|"),
+        titles.join("|"),
+    ))
     .expect("valid regex")
 });
+
+/// The capture group of each law's title in [`LAW_NAME`], in the order of [`LAWS`].
+static TITLE_GROUPS: LazyLock<Vec<String>> =
+    LazyLock::new(|| (0..LAWS.len()).map(|i| format!("t{i}")).collect());
+
+/// A law's title as the texts write it: any spaces between the words, and the law itself
+/// inflected ("lag om valfrihetssystem" also as "lagen om valfrihetssystem", "kommunallag" as
+/// "kommunallagen" and "kommunallagens").
+fn title_pattern(title: &str) -> String {
+    let words: Vec<String> = title.split(' ').map(regex::escape).collect();
+    match words.split_first() {
+        Some((first, rest)) if first == "lag" && !rest.is_empty() => {
+            format!(r"lag(?:en)?\s+{}", rest.join(r"\s+"))
+        }
+        _ => format!(r"{}(?:en|ens)?", words.join(r"\s+")),
+    }
+}
 
 /// A statute named in the text, and where.
 #[derive(Debug, Clone)]
@@ -107,22 +130,8 @@ fn names(text: &str) -> Vec<Named> {
             let whole = c.get(0)?;
             let sfs = if let Some(a) = c.name("abbr") {
                 LAWS.iter().find(|l| l.short == a.as_str())?.sfs.to_string()
-            } else if c.name("kl").is_some() {
-                "2017:725".into()
-            } else if c.name("fl").is_some() {
-                "2017:900".into()
-            } else if c.name("osl").is_some() {
-                "2009:400".into()
-            } else if let Some(n) = c.name("name") {
-                let n = n.as_str().to_lowercase();
-                match n.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
-                    "offentlig upphandling" => "2016:1145",
-                    "upphandling inom försörjningssektorerna" => "2016:1146",
-                    "upphandling av koncessioner" => "2016:1147",
-                    "valfrihetssystem" => "2008:962",
-                    _ => "2022:900",
-                }
-                .to_string()
+            } else if let Some(i) = TITLE_GROUPS.iter().position(|g| c.name(g).is_some()) {
+                LAWS[i].sfs.to_string()
             } else {
                 c.name("sfs").or(c.name("sfs2"))?.as_str().to_string()
             };
@@ -602,5 +611,32 @@ mod tests {
             main_law(&["LOU 4 kap. 18 §".into(), "HFD 2020 ref. 15".into()]).map(|l| l.sfs),
             Some("2016:1145")
         );
+    }
+
+    /// Every law's title from `LAWS`, as the texts inflect it, names that law.
+    #[test]
+    fn titles_name_their_laws() {
+        for (text, sfs) in [
+            ("5 kap. 1 § lagen om offentlig upphandling", "2016:1145"),
+            ("5 kap. 1 § lag om upphandling av koncessioner", "2016:1147"),
+            (
+                "5 kap. 1 § lagen om upphandling på försvars- och säkerhetsområdet",
+                "2011:1029",
+            ),
+            ("5 kap. 1 § kommunallagen", "2017:725"),
+            ("5 kap. 1 § offentlighets- och sekretesslagen", "2009:400"),
+            (
+                "8 § lagen om registrering av idéburna organisationer",
+                "2022:900",
+            ),
+            ("5 kap. 1 § i LAGEN OM VALFRIHETSSYSTEM", "2008:962"),
+        ] {
+            let found = provisions(text, Context::default());
+            assert_eq!(
+                found.first().map(|p| p.1.as_str()),
+                Some(sfs),
+                "{text}: {found:?}"
+            );
+        }
     }
 }

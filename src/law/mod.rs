@@ -18,8 +18,9 @@ pub struct Law {
     /// Whether its paragraphs are numbered within chapters ("4 kap. 18 §") or straight
     /// through ("8 §").
     pub chapters: bool,
-    /// Its title as a statute's heading and a query write it, lower case, without the SFS
-    /// number ("lag om offentlig upphandling").
+    /// Its title, lower case, without the SFS number ("lag om offentlig upphandling"): how
+    /// `cite` recognises it in a text (inflected: "lagen om …", "kommunallagen") and how search
+    /// recognises a statute's heading and a query naming it.
     pub title: &'static str,
     /// The name search keys give it (`lou` in `lou/4:18`), for the laws whose paragraphs
     /// search tells apart; `None` for the others (their paragraphs are keyed `5:15` only).

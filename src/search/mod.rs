@@ -2,9 +2,9 @@
 //!
 //! The query is never handed to tantivy's `QueryParser` (deep nesting overflows its stack and
 //! would abort the server); it is run through the same analyzers as the documents and built
-//! from their tokens, so every string is a valid query. Per word, the best of title (×3),
-//! heading trail (×2) and body (×1) counts; words standing together in the text, as typed,
-//! get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
+//! from their tokens, so every string is a valid query. Per word, the best of title and
+//! summary (×3), heading trail (×2) and body (×1) counts; words standing together in the text,
+//! as typed, get a phrase bonus, and a legal reference ("4 kap. 18 § LOU", "4:18") matches
 //! the statute section that *is* that provision (×8) and sections citing it (×1.5). The
 //! passages the best answer card cites come first when they are among the best matches (the
 //! card is the short answer; they are what it was written from).

@@ -4,7 +4,7 @@
 //! | match | field | weight |
 //! |---|---|---|
 //! | stemmed, in the title and summary / heading trail / text | `title_*`, `trail_*`, `body_*` | 3 / 2 / 1 |
-//! | the verb of a noun in -ation ("reservation": "reservera"), also as a compound part | as above | ×0.5 |
+//! | the verb of a noun in -ation ("reservation": "reservera"); as a compound part, like the noun | as above | ×0.5 |
 //! | the parts of a compound standing together, in either order (rare words only) | `body_sv` | 1 |
 //! | the parts of a compound, or a word inside compounds (rare words only) | `parts` | 0.6 / 0.35 |
 //! | typed without å/ä/ö | `fold` | 0.4 |

@@ -35,7 +35,8 @@ pub fn correct(searcher: &Searcher, f: &Fields, word: &str, only_letters: bool) 
     if crate::analysis::is_stop_word(word) || known(searcher, f.body_exact, word) {
         return None;
     }
-    // A word found only in titles or headings is known too (those have no exact-form field).
+    // A word found only in titles, summaries or headings is known too (those have no
+    // exact-form field).
     let stem = crate::analysis::tokens(crate::analysis::Analyzer::Sv, word);
     if let Some((_, s)) = stem.first()
         && (known(searcher, f.title_sv, s) || known(searcher, f.trail_sv, s))

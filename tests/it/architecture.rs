@@ -98,6 +98,6 @@ fn only_the_indexer_writes_the_index() {
 /// `analysis::legal` read them from there, so the arrow runs one way.
 #[test]
 fn the_law_registry_is_below_the_search_keys() {
-    let found = occurrences(&["law"], "crate::analysis");
+    let found = occurrences(&["law"], "analysis");
     assert!(found.is_empty(), "{found:#?}");
 }

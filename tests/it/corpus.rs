@@ -477,7 +477,7 @@ fn english_twins_show_the_same_card() {
 }
 
 /// A document's summary speaks for every section: a word only the summary holds finds each of
-/// the document's passages (and nothing else).
+/// the document's passages.
 #[test]
 fn a_documents_summary_finds_each_of_its_sections() {
     let dir = tempfile::tempdir().unwrap();
