@@ -16,7 +16,7 @@ use tantivy::schema::{
 /// `lagtext`, provision anchors, the amending act per paragraph; 12: every paragraph of a cited
 /// range a key, coordinated compounds spelled out; 13: a statute's law as a `law` filter value,
 /// positions in `body_sv` for compound parts standing together; 14: the document's summary with
-/// its title, on every section.)
+/// its title, on every section; LUFS's title and chapters told from LUF's in references.)
 pub const SCHEMA_VERSION: u32 = 14;
 
 /// Handles to every field, resolved once from the schema.
