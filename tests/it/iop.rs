@@ -162,9 +162,10 @@ fn check_invariants(
         let r25 = a("delagande") == "ja"
             && ["inget-overskott", "aterinvesteras"].contains(&a("vinst"))
             && ["vard-omsorg-social", "kultur-idrott", "utbildning"].contains(&a("tjanstetyp"));
+        // Dividends are a value transfer that 2022:900 8 § allows to other registered idéburna
+        // organisations: the value-transfer answer decides, not the dividend alone.
         let r25a = a("ideburen") == "ja"
             && a("offentlig-kontroll") == "nej"
-            && a("vinst") != "delas-ut"
             && a("vardeoverforing") != "ja"
             && (a("register") == "ja" || a("vardeoverforing") == "nej")
             && ["vard-omsorg-social", "utbildning"].contains(&a("tjanstetyp"));
@@ -430,16 +431,39 @@ fn a_knockout_is_never_outweighed() {
     // Others sell the same and payment unknown: the summary never says there is no market.
     let v = change(&[("marknad", "andra-finns"), ("ersattning", "vet-ej")]);
     assert!(!v.summary.contains("ingen annan erbjuder"), "{}", v.summary);
-    // A registered idéburen company that pays dividends: 19 kap. 25 a § is closed.
+    // Dividends are a value transfer, which 2022:900 8 § allows only to other registered
+    // idéburna organisations or to research (LOU 19 kap. 25 a § second paragraph). A registered
+    // organisation is bound by that limit, so 25 a § stays open to it; one that transfers value
+    // to others is closed out of 25 a §.
     let v = change(&[
         ("vinst", "delas-ut"),
         ("register", "ja"),
         ("forpliktelser", "ja"),
         ("ersattning", "per-styck"),
     ]);
+    assert!(v.routes.iter().any(|r| r.id == "lou-19-kap-25a"), "{v:#?}");
+    let v = change(&[
+        ("vinst", "delas-ut"),
+        ("register", "nej"),
+        ("vardeoverforing", "ja"),
+        ("forpliktelser", "ja"),
+        ("ersattning", "per-styck"),
+    ]);
     assert_eq!(v.outcome, "upphandling", "{v:#?}");
     assert!(!v.routes.iter().any(|r| r.id == "lou-19-kap-25a"));
     assert!(!v.title.contains("25 a"), "{}", v.title);
+    // Dividends and the value-transfer question unanswered: 25 a § is neither open nor closed.
+    let v = change(&[
+        ("vinst", "delas-ut"),
+        ("register", "nej"),
+        ("forpliktelser", "ja"),
+        ("ersattning", "per-styck"),
+    ]);
+    let r25a = v.routes.iter().find(|r| r.id == "lou-19-kap-25a");
+    assert!(
+        r25a.is_some_and(|r| r.status != vagvisare::curated::iop::RouteStatus::Open),
+        "{v:#?}"
+    );
 }
 
 #[test]
