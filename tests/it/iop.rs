@@ -162,10 +162,12 @@ fn check_invariants(
         let r25 = a("delagande") == "ja"
             && ["inget-overskott", "aterinvesteras"].contains(&a("vinst"))
             && ["vard-omsorg-social", "kultur-idrott", "utbildning"].contains(&a("tjanstetyp"));
-        // Dividends are a value transfer that 2022:900 8 § allows to other registered idéburna
-        // organisations: the value-transfer answer decides, not the dividend alone.
+        // Dividends are a value transfer that 2022:900 8 § allows only to other registered
+        // idéburna organisations or research; who receives them is not asked, so an answer of
+        // dividends never opens the route (nor does it close it).
         let r25a = a("ideburen") == "ja"
             && a("offentlig-kontroll") == "nej"
+            && a("vinst") != "delas-ut"
             && a("vardeoverforing") != "ja"
             && (a("register") == "ja" || a("vardeoverforing") == "nej")
             && ["vard-omsorg-social", "utbildning"].contains(&a("tjanstetyp"));
@@ -432,16 +434,22 @@ fn a_knockout_is_never_outweighed() {
     let v = change(&[("marknad", "andra-finns"), ("ersattning", "vet-ej")]);
     assert!(!v.summary.contains("ingen annan erbjuder"), "{}", v.summary);
     // Dividends are a value transfer, which 2022:900 8 § allows only to other registered
-    // idéburna organisations or to research (LOU 19 kap. 25 a § second paragraph). A registered
-    // organisation is bound by that limit, so 25 a § stays open to it; one that transfers value
-    // to others is closed out of 25 a §.
+    // idéburna organisations or to research (LOU 19 kap. 25 a § second paragraph). The check
+    // does not ask who receives them: for a registered organisation (bound by the limit, not
+    // shown to keep it) 25 a § is neither closed nor open; one that transfers value to others
+    // is closed out of it.
     let v = change(&[
         ("vinst", "delas-ut"),
         ("register", "ja"),
         ("forpliktelser", "ja"),
         ("ersattning", "per-styck"),
     ]);
-    assert!(v.routes.iter().any(|r| r.id == "lou-19-kap-25a"), "{v:#?}");
+    let r25a = v.routes.iter().find(|r| r.id == "lou-19-kap-25a");
+    assert!(
+        r25a.is_some_and(|r| r.status == vagvisare::curated::iop::RouteStatus::Possible),
+        "{v:#?}"
+    );
+    assert_eq!(v.outcome, "upphandling", "{v:#?}");
     let v = change(&[
         ("vinst", "delas-ut"),
         ("register", "nej"),
