@@ -163,11 +163,11 @@ fn check_invariants(
             && ["inget-overskott", "aterinvesteras"].contains(&a("vinst"))
             && ["vard-omsorg-social", "kultur-idrott", "utbildning"].contains(&a("tjanstetyp"));
         // Dividends are a value transfer that 2022:900 8 § allows only to other registered
-        // idéburna organisations or research; who receives them is not asked, so an answer of
-        // dividends never opens the route (nor does it close it).
+        // idéburna organisations or research: an answer of dividends opens the route only with
+        // an answer that no value goes to anyone else.
         let r25a = a("ideburen") == "ja"
             && a("offentlig-kontroll") == "nej"
-            && a("vinst") != "delas-ut"
+            && (a("vinst") != "delas-ut" || a("vardeoverforing") == "nej")
             && a("vardeoverforing") != "ja"
             && (a("register") == "ja" || a("vardeoverforing") == "nej")
             && ["vard-omsorg-social", "utbildning"].contains(&a("tjanstetyp"));
@@ -460,6 +460,22 @@ fn a_knockout_is_never_outweighed() {
     assert_eq!(v.outcome, "upphandling", "{v:#?}");
     assert!(!v.routes.iter().any(|r| r.id == "lou-19-kap-25a"));
     assert!(!v.title.contains("25 a"), "{}", v.title);
+    // Dividends, and no value transferred to anyone but registered idéburna organisations or
+    // research (the question names dividends): 25 a § is open.
+    let v = change(&[
+        ("vinst", "delas-ut"),
+        ("register", "nej"),
+        ("vardeoverforing", "nej"),
+        ("forpliktelser", "ja"),
+        ("ersattning", "per-styck"),
+    ]);
+    assert!(
+        v.routes
+            .iter()
+            .any(|r| r.id == "lou-19-kap-25a"
+                && r.status == vagvisare::curated::iop::RouteStatus::Open),
+        "{v:#?}"
+    );
     // Dividends and the value-transfer question unanswered: 25 a § is neither open nor closed.
     let v = change(&[
         ("vinst", "delas-ut"),
