@@ -146,6 +146,12 @@ fn check_invariants(
     if a("offentlig-kontroll") == "ja" && iop_or_grant {
         return Err(format!("{o} for a publicly controlled organisation"));
     }
+    // Unknown aid over three years: whether de minimis covers it cannot be told.
+    if iop_or_grant && certainty == "hög" && ["vet-ej", ""].contains(&a("belopp")) {
+        return Err(format!(
+            "{o} with certainty hög while the aid amount is unknown"
+        ));
+    }
     if iop_or_grant {
         if a("forpliktelser") == "ja" || ["per-styck", "fast-pris"].contains(&a("ersattning")) {
             return Err(format!("{o} for priced delivery"));
