@@ -47,8 +47,7 @@ static LAW: LazyLock<Regex> = LazyLock::new(|| {
 /// The abbreviations of the laws search keys name, as regex alternatives: "LOU|LUF|…".
 fn abbreviations() -> String {
     crate::law::keyed()
-        .map(|(_, law)| law.short)
-        .filter(|short| short.chars().all(|c| c.is_ascii_uppercase()))
+        .filter_map(|(_, law)| law.abbreviation())
         .collect::<Vec<_>>()
         .join("|")
 }

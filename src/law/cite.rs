@@ -81,11 +81,7 @@ static CASE: LazyLock<Regex> = LazyLock::new(|| {
 /// A statute named: an abbreviation, a title from [`LAWS`] (group `t0`, `t1`, … by its place
 /// there), or "lag(en) (2022:900)" / "SFS 2016:1145".
 static LAW_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    let abbreviations: Vec<&str> = LAWS
-        .iter()
-        .map(|l| l.short)
-        .filter(|s| s.chars().all(|c| c.is_ascii_uppercase()))
-        .collect();
+    let abbreviations: Vec<&str> = LAWS.iter().filter_map(Law::abbreviation).collect();
     let titles: Vec<String> = LAWS
         .iter()
         .enumerate()

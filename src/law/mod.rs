@@ -27,6 +27,13 @@ pub struct Law {
     pub key: Option<&'static str>,
 }
 
+impl Law {
+    /// Its abbreviation ("LOU"), if it has one (not "lagen (2022:900)").
+    pub fn abbreviation(&self) -> Option<&'static str> {
+        Some(self.short).filter(|s| s.chars().all(|c| c.is_ascii_uppercase()))
+    }
+}
+
 /// The statutes recognised by name. Abbreviations and names are matched in `cite`.
 pub const LAWS: &[Law] = &[
     Law {

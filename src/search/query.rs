@@ -119,15 +119,20 @@ fn word_clause(f: &Fields, w: &Word, df: &dyn Fn(Field, &str) -> u64) -> Box<dyn
             if stems.len() >= 2 {
                 // Each part in the section: as a word of its own in the text, or inside a
                 // compound anywhere (title and headings included).
+                // A noun part also stands for its verb: "arbetsintegrationsföretag" in
+                // "arbetsintegrerande företag", "reservationsmöjlighet" in "möjlighet att
+                // reservera".
+                let verbs: Vec<Option<String>> =
+                    stems.iter().map(|s| analysis::verb_of_noun(s)).collect();
                 let must: Vec<(Occur, Box<dyn Query>)> = stems
                     .iter()
-                    .map(|s| {
+                    .zip(&verbs)
+                    .map(|(s, verb)| {
                         let mut anywhere =
                             vec![term_query(f.body_sv, s, 1.0), term_query(f.parts, s, 1.0)];
-                        // "arbetsintegrationsföretag" in "arbetsintegrerande företag".
-                        if let Some(verb) = analysis::verb_of_noun(s) {
-                            anywhere.push(term_query(f.body_sv, &verb, 1.0));
-                            anywhere.push(term_query(f.parts, &verb, 1.0));
+                        if let Some(verb) = verb {
+                            anywhere.push(term_query(f.body_sv, verb, 1.0));
+                            anywhere.push(term_query(f.parts, verb, 1.0));
                         }
                         (
                             Occur::Must,
@@ -142,15 +147,15 @@ fn word_clause(f: &Fields, w: &Word, df: &dyn Fn(Field, &str) -> u64) -> Box<dyn
                 // The parts standing together in the text, in either order and in any
                 // inflection ("socialhänsyn" in "sociala hänsyn", "hållbarhetskrav" in "krav på
                 // hållbarhet"): the compound written apart, worth the word itself in the text.
-                // A noun part also stands for its verb ("reservationsmöjlighet": "möjlighet att
-                // reservera").
-                let verbs: Vec<String> = stems
-                    .iter()
-                    .map(|s| analysis::verb_of_noun(s).unwrap_or_else(|| s.clone()))
-                    .collect();
                 let mut spellings = vec![stems.clone()];
-                if verbs != stems {
-                    spellings.push(verbs);
+                if verbs.iter().any(Option::is_some) {
+                    spellings.push(
+                        stems
+                            .iter()
+                            .zip(&verbs)
+                            .map(|(s, v)| v.clone().unwrap_or_else(|| s.clone()))
+                            .collect(),
+                    );
                 }
                 let orders = spellings
                     .into_iter()

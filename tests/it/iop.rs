@@ -441,57 +441,41 @@ fn a_knockout_is_never_outweighed() {
     assert!(!v.summary.contains("ingen annan erbjuder"), "{}", v.summary);
     // Dividends are a value transfer, which 2022:900 8 § allows only to other registered
     // idéburna organisations or to research (LOU 19 kap. 25 a § second paragraph). The check
-    // does not ask who receives them: for a registered organisation (bound by the limit, not
-    // shown to keep it) 25 a § is neither closed nor open; one that transfers value to others
-    // is closed out of it.
-    let v = change(&[
-        ("vinst", "delas-ut"),
-        ("register", "ja"),
-        ("forpliktelser", "ja"),
-        ("ersattning", "per-styck"),
-    ]);
-    let r25a = v.routes.iter().find(|r| r.id == "lou-19-kap-25a");
-    assert!(
-        r25a.is_some_and(|r| r.status == vagvisare::curated::iop::RouteStatus::Possible),
-        "{v:#?}"
-    );
-    assert_eq!(v.outcome, "upphandling", "{v:#?}");
-    let v = change(&[
-        ("vinst", "delas-ut"),
-        ("register", "nej"),
-        ("vardeoverforing", "ja"),
-        ("forpliktelser", "ja"),
-        ("ersattning", "per-styck"),
-    ]);
-    assert_eq!(v.outcome, "upphandling", "{v:#?}");
-    assert!(!v.routes.iter().any(|r| r.id == "lou-19-kap-25a"));
-    assert!(!v.title.contains("25 a"), "{}", v.title);
-    // Dividends, and no value transferred to anyone but registered idéburna organisations or
-    // research (the question names dividends): 25 a § is open.
-    let v = change(&[
-        ("vinst", "delas-ut"),
-        ("register", "nej"),
-        ("vardeoverforing", "nej"),
-        ("forpliktelser", "ja"),
-        ("ersattning", "per-styck"),
-    ]);
-    assert!(
+    // does not ask who receives them. Each case: a priced delivery by an organisation that pays
+    // dividends, with its answers on registration and value transfers.
+    use vagvisare::curated::iop::RouteStatus;
+    let paying_dividends = |more: &[(&str, &str)]| {
+        let mut pairs = vec![
+            ("vinst", "delas-ut"),
+            ("forpliktelser", "ja"),
+            ("ersattning", "per-styck"),
+        ];
+        pairs.extend_from_slice(more);
+        change(&pairs)
+    };
+    let route_25a = |v: &vagvisare::curated::iop::Verdict| {
         v.routes
             .iter()
-            .any(|r| r.id == "lou-19-kap-25a"
-                && r.status == vagvisare::curated::iop::RouteStatus::Open),
-        "{v:#?}"
-    );
-    // Dividends and the value-transfer question unanswered: 25 a § is neither open nor closed.
-    let v = change(&[
-        ("vinst", "delas-ut"),
-        ("register", "nej"),
-        ("forpliktelser", "ja"),
-        ("ersattning", "per-styck"),
-    ]);
-    let r25a = v.routes.iter().find(|r| r.id == "lou-19-kap-25a");
+            .find(|r| r.id == "lou-19-kap-25a")
+            .map(|r| r.status)
+    };
+    // Registered (bound by the limit, not shown to keep it): 25 a § neither closed nor open.
+    let v = paying_dividends(&[("register", "ja")]);
+    assert_eq!(route_25a(&v), Some(RouteStatus::Possible), "{v:#?}");
+    assert_eq!(v.outcome, "upphandling", "{v:#?}");
+    // Value transferred to others: closed out of 25 a §.
+    let v = paying_dividends(&[("register", "nej"), ("vardeoverforing", "ja")]);
+    assert_eq!(v.outcome, "upphandling", "{v:#?}");
+    assert_eq!(route_25a(&v), None);
+    assert!(!v.title.contains("25 a"), "{}", v.title);
+    // No value to anyone but registered idéburna organisations or research (the question names
+    // dividends): 25 a § is open.
+    let v = paying_dividends(&[("register", "nej"), ("vardeoverforing", "nej")]);
+    assert_eq!(route_25a(&v), Some(RouteStatus::Open), "{v:#?}");
+    // The value-transfer question unanswered: 25 a § is listed and not open.
+    let v = paying_dividends(&[("register", "nej")]);
     assert!(
-        r25a.is_some_and(|r| r.status != vagvisare::curated::iop::RouteStatus::Open),
+        route_25a(&v).is_some_and(|s| s != RouteStatus::Open),
         "{v:#?}"
     );
 }
